@@ -1,0 +1,251 @@
+"""The immutable bundle of everything the stages need, loaded once per process and passed in."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rasad.lexicon import DATA_DIR, charmap, fold, lang_dir, read_tsv
+from rasad.lexicon.dates import DateLexicon, load_date_lexicon
+from rasad.lexicon.gazetteer import Entry, Gazetteer, build_gazetteer, form_words
+from rasad.stages.language import LanguageModel
+from rasad.stages.normalise import Normaliser, build_normaliser
+from rasad.stages.tokens import Clitics, build_clitics
+
+LANGUAGES = ("ar", "fa")
+_DAY_WORD_KINDS = frozenset({"day", "week", "month", "year", "part", "dayword", "modifier"})
+
+
+def data_version() -> str:
+    return (DATA_DIR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    iso3: str
+    name: str
+    qid: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceInfo:
+    key: str
+    latin: str
+    country: str
+    kind: str
+    qid: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrgInfo:
+    key: str
+    latin: str
+    country: str
+    sector: str
+    kind: str
+    qid: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInfo:
+    key: str
+    kind: str
+    english: str
+
+
+@dataclass(frozen=True, slots=True)
+class KBPerson:
+    person_id: str
+    latin: str
+    country: str
+    qid: str
+    offices: tuple[tuple[str, str, str, str], ...]  # (role_key, country, start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    type: str
+    mode: str
+    cameo: str
+    pattern: str
+    flags: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NameUnit:
+    latin_fa: str  # most frequent Latin spelling in Iranian/Afghan use
+    latin_ar: str  # most frequent Latin spelling in Arab use
+    count: int
+    surname: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LangResources:
+    lang: str
+    clitics: Clitics
+    gazetteer: Gazetteer
+    dates: DateLexicon
+    stopwords: frozenset[str]
+    particles: dict[str, tuple[str, str]]  # folded form -> (kind, latin)
+    relative_words: frozenset[str]
+    kb_forms: dict[str, str]  # folded name form -> person_id
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    normaliser: Normaliser
+    language_model: LanguageModel
+    langs: dict[str, LangResources]
+    countries: dict[str, Country]
+    places: dict[str, PlaceInfo]
+    orgs: dict[str, OrgInfo]
+    roles: dict[str, RoleInfo]
+    persons: dict[str, KBPerson]
+    name_units: dict[str, NameUnit]
+    cameo: dict[str, dict[str, str]]
+    topic_contexts: dict[str, tuple[str, ...]]
+    letters: dict[str, tuple[str, str, str]]  # folded letter -> (medial, initial, final) Latin
+    conventions: tuple[tuple[str, str, str], ...]  # (country, regex, replacement)
+    data_version: str
+    load_seconds: float = field(default=0.0, compare=False)
+
+
+def _rows(path: Path, required: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    return read_tsv(path, required) if path.exists() else []
+
+
+def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
+    d = lang_dir(lang)
+    clitics = build_clitics(_rows(d / "clitics.tsv"))
+    art = clitics.article
+    entries: list[Entry] = []
+
+    def add(form: str, kind: str, key: str, **attrs: str) -> None:
+        entries.append(Entry(form_words(form, art), kind, key, form, tuple(sorted(attrs.items()))))
+
+    for r in _rows(d / "states.tsv"):
+        add(r["form"], "COUNTRY", r["key"], sub=r["kind"])
+    for r in _rows(d / "places.tsv"):
+        add(r["form"], "PLACE", r["key"], flags=r.get("flags", ""))
+    for r in _rows(d / "orgs.tsv"):
+        add(r["form"], "ORG", r["key"], flags=r.get("flags", ""))
+    for r in _rows(d / "roles.tsv"):
+        add(r["form"], "ROLE", r["key"], sub=r["kind"])
+    for r in _rows(d / "persons.tsv"):
+        add(r["form"], "PERSON", r["person_id"])
+    for r in _rows(d / "triggers.tsv"):
+        add(r["form"], "TRIGGER", f'{r["type"]}/{r["mode"]}/{r["cameo"]}', pattern=r["pattern"], flags=r.get("flags", ""))
+    for r in _rows(d / "topics.tsv"):
+        add(r["form"], "TOPIC", r["topic"])
+    for r in _rows(d / "markers.tsv"):
+        add(r["form"], "MARKER", r["kind"])
+    particles = {fold(r["form"]): (r["kind"], r.get("latin", "")) for r in _rows(d / "name_particles.tsv")}
+    stop = {fold(r["form"]) for r in _rows(d / "stopwords.tsv")}
+    stop |= {fold(r["form"]) for r in _rows(d / "function_words.tsv")}
+    # words that make a following weekday or place-like word a date (روز دوشنبه، اليوم الأربعاء)
+    relative = {w for r in _rows(d / "relative.tsv") if r.get("kind") in _DAY_WORD_KINDS
+                for w in form_words(r["form"], art)}
+    relative |= {w for r in _rows(d / "weekdays.tsv") for w in form_words(r["form"], art)}
+    return LangResources(
+        lang=lang,
+        clitics=clitics,
+        gazetteer=build_gazetteer(entries),
+        dates=load_date_lexicon(d),
+        stopwords=frozenset(stop),
+        particles=particles,
+        relative_words=frozenset(relative),
+        kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
+    )
+
+
+def _name_units() -> dict[str, NameUnit]:
+    """Given names and surnames from the database arabic-name-romanizer ships (evidence that a word is a name)."""
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("arabic_name_romanizer") / "resources" / "names.sqlite3"))
+    except ModuleNotFoundError:
+        return {}
+    if not path.exists():
+        return {}
+    persian = {"IR", "AF", "PK", "TJ"}
+    best: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+    totals: dict[str, int] = defaultdict(int)
+    surname: dict[str, int] = defaultdict(int)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for key, latin, country, role, count in con.execute("SELECT arabic_key, latin, country, role, count FROM units"):
+            k = fold(key)
+            fam = "fa" if country in persian else "ar"
+            cur = best[k].get(fam)
+            if cur is None or count > cur[0]:
+                best[k][fam] = (count, latin)
+            totals[k] += count
+            if role == "surname":
+                surname[k] += count
+    finally:
+        con.close()
+    out: dict[str, NameUnit] = {}
+    for k, fams in best.items():
+        fa = fams.get("fa", fams.get("ar", (0, "")))[1]
+        ar = fams.get("ar", fams.get("fa", (0, "")))[1]
+        out[k] = NameUnit(fa, ar, totals[k], surname[k] * 2 > totals[k])
+    return out
+
+
+def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
+    t0 = time.perf_counter()
+    common = DATA_DIR / "common"
+    countries = {
+        r["iso3"]: Country(r["iso3"], r["name"], r.get("qid", "")) for r in _rows(common / "countries.tsv")
+    }
+    places: dict[str, PlaceInfo] = {}
+    orgs: dict[str, OrgInfo] = {}
+    roles: dict[str, RoleInfo] = {}
+    for lang in languages:
+        d = lang_dir(lang)
+        for r in _rows(d / "places.tsv"):
+            places.setdefault(r["key"], PlaceInfo(r["key"], r["latin"], r["country"], r["kind"], r.get("qid", "")))
+        for r in _rows(d / "orgs.tsv"):
+            orgs.setdefault(
+                r["key"],
+                OrgInfo(r["key"], r["latin"], r["country"], r.get("sector", ""), r["kind"], r.get("qid", "")),
+            )
+        for r in _rows(d / "roles.tsv"):
+            roles.setdefault(r["key"], RoleInfo(r["key"], r["kind"], r["english"]))
+    offices: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for r in _rows(DATA_DIR / "actors" / "offices.tsv"):
+        offices[r["person_id"]].append((r["role_key"], r["country"], r.get("start", ""), r.get("end", "")))
+    persons = {
+        r["person_id"]: KBPerson(r["person_id"], r["latin"], r["country"], r.get("qid", ""),
+                                 tuple(offices.get(r["person_id"], ())))
+        for r in _rows(DATA_DIR / "actors" / "persons.tsv")
+    }
+    boiler = [r["form"] for lang in languages for r in _rows(lang_dir(lang) / "boilerplate.tsv")]
+    fw = {lang: frozenset(r["form"] for r in _rows(lang_dir(lang) / "function_words.tsv")) for lang in languages}
+    onto = DATA_DIR / "ontology"
+    cameo = {r["code"]: r for r in _rows(onto / "cameo.tsv")}
+    topic_contexts = {
+        r["topic"]: tuple(c.strip() for c in r["contexts"].split(";") if c.strip())
+        for r in _rows(common / "topic_contexts.tsv")
+    }
+    return Resources(
+        normaliser=build_normaliser(charmap(), boiler),
+        language_model=LanguageModel(fw),
+        langs={lang: _lang(lang, roles) for lang in languages},
+        countries=countries,
+        places=places,
+        orgs=orgs,
+        roles=roles,
+        persons=persons,
+        name_units=_name_units(),
+        cameo=cameo,
+        topic_contexts=topic_contexts,
+        letters={r["char"]: (r["latin"], r["initial"], r["final"]) for r in _rows(common / "romanise.tsv")},
+        conventions=tuple((r["country"], r["pattern"], r["replacement"]) for r in _rows(common / "name_conventions.tsv")),
+        data_version=data_version(),
+        load_seconds=time.perf_counter() - t0,
+    )

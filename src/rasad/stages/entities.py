@@ -1,0 +1,342 @@
+"""Stage: entity recognition — states, places, organisations, role phrases and the persons they name.
+
+Lexicon matches come first (one gazetteer pass over the tokens); role phrases are composed from their
+parts ([rank|honorific|prefix]* office [state | place | organisation] [affairs]); a person is a run of
+name-like tokens next to a role phrase, a rank or honorific, a state adjective after a counterpart word,
+or a known name; later mentions (surname alone, "his Iranian counterpart") link back to the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rasad.lexicon.gazetteer import Match, longest_per_kind, scan
+from rasad.records import Doc, Mention, Token
+from rasad.resources import LangResources, Resources
+
+ENTITY_KINDS = ("PERSON", "ORG", "ROLE", "COUNTRY", "PLACE")
+_PRIORITY = {k: i for i, k in enumerate(ENTITY_KINDS)}
+_QUOTES = frozenset("«»\"'“”")
+MAX_NAME = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RolePhrase:
+    i: int
+    j: int
+    office: str  # role key of the office ("" for a bare rank/honorific/counterpart)
+    english: str
+    country: str | None
+    place: str | None
+    org: str | None
+    former: bool
+    anchor_kind: str  # office | rank | honorific | counterpart | generic
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    i: int
+    j: int
+    role: RolePhrase | None
+    kb_id: str | None
+    country: str | None
+
+
+def _select(found: list[Match]) -> list[Match]:
+    """Non-overlapping entity matches: longer first, then by kind priority."""
+    ents = [m for m in found if m.entry.kind in _PRIORITY]
+    ents.sort(key=lambda m: (-(m.j - m.i), _PRIORITY[m.entry.kind], m.i))
+    taken: set[int] = set()
+    out: list[Match] = []
+    for m in ents:
+        span = range(m.i, m.j)
+        if any(k in taken for k in span):
+            continue
+        taken.update(span)
+        out.append(m)
+    out.sort(key=lambda m: m.i)
+    return out
+
+
+def _quoted(tokens: Sequence[Token], m: Match) -> bool:
+    return (m.i > 0 and tokens[m.i - 1].text in _QUOTES) or (m.j < len(tokens) and tokens[m.j].text in _QUOTES)
+
+
+def _keep_ambiguous(m: Match, tokens: Sequence[Token], sel: list[Match], doc_countries: set[str],
+                    res: Resources, lr: LangResources) -> bool:
+    kind = m.entry.kind
+    if kind == "PLACE":
+        info = res.places.get(m.entry.key)
+        prev = tokens[m.i - 1].stems if m.i > 0 else ()
+        if any(p in lr.relative_words for p in prev):
+            return False
+        return info is not None and info.country in doc_countries
+    if kind == "ORG":
+        if _quoted(tokens, m):
+            return True
+        return any(o is not m and o.entry.kind == "ORG" and abs(o.i - m.i) <= 6 and "ambiguous" not in o.entry.attr("flags")
+                   for o in sel)
+    return True
+
+
+def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
+    """(entity matches, other matches: triggers, topics, markers) over the whole document."""
+    lr = res.langs[doc.lang]
+    tokens = doc.tokens
+    found = longest_per_kind(scan(lr.gazetteer, tokens, 0, len(tokens)))
+    # sentence boundaries: a match must not cross one
+    sent_of = _sentence_index(doc)
+    found = [m for m in found if sent_of[m.i] == sent_of[m.j - 1]]
+    sel = _select(found)
+    doc_countries = {m.entry.key for m in sel if m.entry.kind == "COUNTRY"}
+    for m in sel:
+        if m.entry.kind == "PLACE" and "ambiguous" not in m.entry.attr("flags"):
+            info = res.places.get(m.entry.key)
+            if info:
+                doc_countries.add(info.country)
+    sel = [m for m in sel if "ambiguous" not in m.entry.attr("flags") or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr)]
+    other = [m for m in found if m.entry.kind not in _PRIORITY]
+    return sel, other
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    out = [0] * (len(doc.tokens) + 1)
+    for si, s in enumerate(doc.sentences):
+        for k in range(s.tok_start, s.tok_end):
+            out[k] = si
+    return out
+
+
+def _country_of(m: Match, res: Resources) -> str | None:
+    k = m.entry.kind
+    if k == "COUNTRY":
+        return m.entry.key
+    if k == "PLACE":
+        p = res.places.get(m.entry.key)
+        return p.country if p and p.country else None
+    if k == "ORG":
+        o = res.orgs.get(m.entry.key)
+        return o.country if o and o.country else None
+    return None
+
+
+def role_phrases(tokens: Sequence[Token], sel: list[Match], res: Resources, lr: LangResources,
+                 sent_end: list[int]) -> list[RolePhrase]:
+    """Compose role phrases from adjacent ROLE parts and the state, place or organisation they belong to."""
+    by_start = {m.i: m for m in sel}
+    out: list[RolePhrase] = []
+    used: set[int] = set()
+    for m in sel:
+        if m.entry.kind != "ROLE" or m.i in used:
+            continue
+        i = m.i
+        j = m.i
+        office = ""
+        english_parts: list[str] = []
+        prefix: list[str] = []
+        affairs = ""
+        anchor = ""
+        former = False
+        country: str | None = None
+        place: str | None = None
+        org: str | None = None
+        end = sent_end[m.i]
+        cur: Match | None = m
+        while cur is not None and cur.entry.kind == "ROLE":
+            info = res.roles.get(cur.entry.key)
+            sub = cur.entry.attr("sub") or (info.kind if info else "")
+            eng = info.english if info else cur.entry.key.lower().replace("_", " ")
+            if sub in ("rank", "honorific"):
+                if office:
+                    break
+                anchor = anchor or sub
+                if sub == "rank":
+                    english_parts.append(eng)
+            elif sub == "prefix":
+                if cur.entry.key == "FORMER":
+                    former = True
+                elif office:
+                    break
+                else:
+                    prefix.append(eng)
+            elif sub == "affairs":
+                if not office:
+                    break
+                affairs = eng
+            elif sub == "generic" or cur.entry.key == "COUNTERPART":
+                if office:
+                    break
+                anchor = "counterpart" if cur.entry.key == "COUNTERPART" else "generic"
+                office = office or ("" if cur.entry.key == "COUNTERPART" else cur.entry.key)
+                if cur.entry.key != "COUNTERPART":
+                    english_parts.append(eng)
+            else:  # office
+                if office and anchor not in ("rank", "honorific"):
+                    break
+                office = cur.entry.key
+                anchor = "office"
+                english_parts.append(eng)
+            used.add(cur.i)
+            j = cur.j
+            nxt = by_start.get(j)
+            # one function word may stand between an office and the state it belongs to (في، در)
+            if nxt is None and j < end and tokens[j].key in lr.stopwords:
+                cand = by_start.get(j + 1)
+                if cand is not None and cand.entry.kind in ("COUNTRY", "PLACE", "ORG") and office:
+                    nxt = cand
+            if nxt is not None and nxt.entry.kind in ("COUNTRY", "PLACE", "ORG") and office and country is None:
+                c = _country_of(nxt, res)
+                if nxt.entry.kind == "COUNTRY":
+                    country = c
+                elif nxt.entry.kind == "PLACE":
+                    place = nxt.entry.key
+                    country = c
+                else:
+                    org = nxt.entry.key
+                    country = c
+                j = nxt.j
+                nxt = by_start.get(j)
+                if nxt is not None and nxt.entry.kind == "COUNTRY" and country is None:
+                    country = nxt.entry.key
+                    j = nxt.j
+                    nxt = by_start.get(j)
+            cur = nxt if nxt is not None and nxt.entry.kind == "ROLE" else None
+            if cur is not None and cur.i >= end:
+                cur = None
+        # a state adjective right after the phrase belongs to it (الوزير الروسي، وزيرا دفاع إيران)
+        nxt = by_start.get(j)
+        if nxt is not None and nxt.entry.kind == "COUNTRY" and country is None and nxt.i < end:
+            country = nxt.entry.key
+            j = nxt.j
+        eng = " ".join(english_parts)
+        if prefix and english_parts:
+            eng = " ".join(prefix) + " " + eng
+        if affairs:
+            eng = f"{eng} {affairs}"
+        if place and res.places.get(place):
+            eng = f"{eng} of {res.places[place].latin}"
+        if former:
+            eng = f"former {eng}"
+        if not anchor:
+            continue
+        out.append(RolePhrase(i, j, office, eng.strip(), country, place, org, former, anchor))
+    return out
+
+
+def _name_like(t: Token, lr: LangResources, res: Resources, covered: set[int], idx: int) -> int:
+    """2: evidence it is a name; 1: could be part of a name; 0: not a name."""
+    if t.kind != "word" or idx in covered or len(t.key) < 2:
+        return 0
+    if t.key in lr.stopwords or t.stems[0] in lr.stopwords:
+        return 0
+    if t.stems[0] in lr.relative_words:
+        return 0
+    if t.key in lr.particles or t.stems[0] in lr.particles:
+        return 2
+    for s in (t.key, *t.stems):
+        u = res.name_units.get(s)
+        if u is not None:
+            return 2 if u.count >= 2 else 1
+    for form, (kind, _latin) in lr.particles.items():
+        if kind == "suffix" and len(t.key) > len(form) + 2 and t.key.endswith(form):
+            return 2
+    if t.key != t.stems[0]:  # carries the article or a proclitic: a common noun, not a name
+        return 0
+    return 1
+
+
+def _name_run(tokens: Sequence[Token], start: int, stop: int, step: int, lr: LangResources, res: Resources,
+              covered: set[int]) -> tuple[int, int] | None:
+    """The longest run of name-like tokens from `start` going in direction `step` (+1 or -1)."""
+    idx = start
+    run: list[tuple[int, int]] = []
+    while (step > 0 and idx < stop) or (step < 0 and idx >= stop):
+        t = tokens[idx]
+        if run and step > 0 and not t.glued and t.kind == "word" and t.key != t.stems[0] and _particle(t, lr) is None:
+            break  # "و..." starts a new phrase
+        score = _name_like(t, lr, res, covered, idx)
+        if score == 0:
+            break
+        run.append((idx, score))
+        if len(run) >= MAX_NAME:
+            break
+        idx += step
+    # an uncertain token may not end the run, and a name needs at least one good token
+    while run and run[-1][1] < 2 and len(run) > 1:
+        run.pop()
+    if not run or max(s for _, s in run) < 2 and len(run) > 1:
+        return None
+    if step > 0:
+        return run[0][0], run[-1][0] + 1
+    return run[-1][0], run[0][0] + 1
+
+
+def _particle(t: Token, lr: LangResources) -> str | None:
+    p = lr.particles.get(t.key)
+    return p[0] if p else None
+
+
+def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[RolePhrase], list[PersonMention]]:
+    lr = res.langs[doc.lang]
+    tokens = doc.tokens
+    sel, other = lexical(doc, res)
+    sent_end = [0] * (len(tokens) + 1)
+    sent_start = [0] * (len(tokens) + 1)
+    for s in doc.sentences:
+        for k in range(s.tok_start, s.tok_end):
+            sent_end[k] = s.tok_end
+            sent_start[k] = s.tok_start
+    roles = role_phrases(tokens, sel, res, lr, sent_end)
+    covered: set[int] = set()
+    for m in sel:
+        if m.entry.kind != "PERSON":
+            covered.update(range(m.i, m.j))
+    for m in other:
+        if m.entry.kind in ("TRIGGER", "TOPIC", "MARKER"):
+            covered.update(range(m.i, m.j))
+    persons: list[PersonMention] = []
+    taken: set[int] = set()
+
+    def add(i: int, j: int, role: RolePhrase | None, kb: str | None, country: str | None) -> None:
+        if any(k in taken for k in range(i, j)):
+            return
+        taken.update(range(i, j))
+        persons.append(PersonMention(i, j, role, kb, country))
+
+    for m in sel:
+        if m.entry.kind == "PERSON":
+            kb = res.persons.get(m.entry.key)
+            add(m.i, m.j, None, m.entry.key, kb.country if kb else None)
+    for rp in roles:
+        # name after the role phrase (Arabic order), else before it (Persian order, and Arabic appositions)
+        after = _name_run(tokens, rp.j, sent_end[rp.i], 1, lr, res, covered | taken)
+        if after is not None and (rp.anchor_kind != "counterpart" or rp.country):
+            _attach_kb(after, rp, persons, add)
+            continue
+        before = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, covered | taken)
+        if before is not None and rp.anchor_kind in ("office", "rank") and before[1] == rp.i:
+            _attach_kb(before, rp, persons, add)
+    # a state adjective followed by a name, after a role earlier in the phrase (والوفد الطاجيكي رحمان زاده)
+    for m in sel:
+        if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj" and m.j not in taken:
+            run = _name_run(tokens, m.j, sent_end[m.i], 1, lr, res, covered | taken)
+            if run is not None and run[1] - run[0] >= 1 and _has_good(tokens, run, lr, res, covered):
+                near_role = next((rp for rp in reversed(roles) if rp.j <= m.i and m.i - rp.j <= 4), None)
+                if near_role is not None:
+                    add(run[0], run[1], replace(near_role, country=m.entry.key), None, m.entry.key)
+    persons.sort(key=lambda p: p.i)
+    return sel, other, roles, persons
+
+
+def _has_good(tokens: Sequence[Token], run: tuple[int, int], lr: LangResources, res: Resources, covered: set[int]) -> bool:
+    return all(_name_like(tokens[k], lr, res, covered, k) == 2 for k in range(run[0], run[1]))
+
+
+def _attach_kb(run: tuple[int, int], rp: RolePhrase, persons: list[PersonMention], add: object) -> None:
+    assert callable(add)
+    add(run[0], run[1], rp, None, rp.country)
+
+
+def mention(m: Match, tokens: Sequence[Token]) -> Mention:
+    return Mention(m.entry.kind, m.entry.key, m.i, m.j, tokens[m.i].start, tokens[m.j - 1].end, m.entry.attrs)

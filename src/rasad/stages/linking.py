@@ -1,0 +1,292 @@
+"""Stage: linking — one entity per real-world referent, canonical Latin names, knowledge-base ids,
+within-document coreference (surname alone, repeated names), and romanisation of unknown names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz, process
+
+from rasad.lexicon.gazetteer import Match
+from rasad.records import Doc, Entity, Mention, Span, Token
+from rasad.resources import LangResources, Resources
+from rasad.stages.entities import PersonMention, RolePhrase, mention, recognise
+
+_PERSIAN_SCRIPT_STATES = frozenset({"IRN", "AFG", "TJK"})
+
+
+@dataclass(slots=True)
+class _Draft:
+    type: str
+    key: str
+    native: str
+    country: str | None
+    role: str | None = None
+    role_key: str | None = None
+    kb_id: str | None = None
+    name: str = ""
+    sector: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)  # normalised offsets
+    tok_spans: list[tuple[int, int]] = field(default_factory=list)
+    words: tuple[str, ...] = ()
+
+
+def _words(tokens: Sequence[Token], i: int, j: int) -> tuple[str, ...]:
+    return tuple(t.key for t in tokens[i:j] if t.kind == "word")
+
+
+def romanise(words: Sequence[Token], country: str | None, res: Resources, lr: LangResources) -> str:
+    """Latin name from the name database, name particles and, last, letter by letter."""
+    fam_fa = country in _PERSIAN_SCRIPT_STATES if country else lr.lang == "fa"
+    parts: list[str] = []
+    for t in words:
+        key = t.key
+        glue = t.glued
+        latin = ""
+        p = lr.particles.get(key)
+        if p and p[1]:
+            latin = p[1]
+            glue = glue or p[0] == "suffix"
+        else:
+            u = res.name_units.get(key)
+            if u:
+                latin = u.latin_fa if fam_fa else u.latin_ar
+            else:
+                latin = _with_suffix(key, lr, res, fam_fa)
+        if not latin:
+            continue
+        if glue and parts:
+            parts[-1] = parts[-1] + latin.lower()
+        else:
+            parts.append(latin[:1].upper() + latin[1:])
+    out = []
+    for part in parts:
+        for c, pat, rep in res.conventions:
+            if c == country:
+                part = re.sub(pat, rep, part, flags=re.IGNORECASE)
+        out.append(part)
+    return " ".join(out)
+
+
+def _with_suffix(key: str, lr: LangResources, res: Resources, fam_fa: bool) -> str:
+    for form, (kind, latin) in sorted(lr.particles.items(), key=lambda kv: -len(kv[0])):
+        if kind == "suffix" and latin and key.endswith(form) and len(key) > len(form) + 1:
+            stem = key[: -len(form)]
+            u = res.name_units.get(stem)
+            base = (u.latin_fa if fam_fa else u.latin_ar) if u else _letters(stem, res)
+            return base + latin.lower()
+    return _letters(key, res)
+
+
+def _letters(key: str, res: Resources) -> str:
+    out = []
+    for n, ch in enumerate(key):
+        row = res.letters.get(ch)
+        if row is None:
+            out.append(ch if ch.isascii() else "")
+            continue
+        medial, initial, final = row
+        out.append(initial if n == 0 else final if n == len(key) - 1 else medial)
+    s = "".join(out)
+    return s[:1].upper() + s[1:]
+
+
+def _kb_link(native_key: str, country: str | None, office: str, lr: LangResources, res: Resources) -> str | None:
+    pid = lr.kb_forms.get(native_key)
+    if pid:
+        return pid
+    if not lr.kb_forms or len(native_key) < 4:
+        return None
+    best = process.extractOne(native_key, lr.kb_forms.keys(), scorer=fuzz.ratio, score_cutoff=86)
+    if best is None:
+        return None
+    pid = lr.kb_forms[best[0]]
+    kb = res.persons.get(pid)
+    if kb is None:
+        return None
+    if country and kb.country and kb.country != country:
+        return None
+    # a fuzzy match needs the office too when the name is short
+    if len(native_key) < 10 and office and not any(o[0].endswith(office) or office.endswith(o[0]) for o in kb.offices):
+        return None
+    return pid
+
+
+def _kb_role(pid: str, res: Resources) -> tuple[str | None, str | None]:
+    kb = res.persons.get(pid)
+    if not kb or not kb.offices:
+        return None, None
+    role_key = kb.offices[-1][0]
+    info = res.roles.get(role_key)
+    return role_key, info.english if info else role_key.lower().replace("_", " ")
+
+
+def link(doc: Doc, res: Resources) -> Doc:
+    lr = res.langs.get(doc.lang)
+    if lr is None or not doc.tokens:
+        return doc
+    tokens = doc.tokens
+    sel, other, roles, persons = recognise(doc, res)
+    drafts: dict[str, _Draft] = {}
+    order: list[str] = []
+
+    def draft(key: str, d: _Draft) -> _Draft:
+        if key not in drafts:
+            drafts[key] = d
+            order.append(key)
+        return drafts[key]
+
+    person_drafts = _persons(doc, persons, res, lr)
+    for m in sel:
+        k = m.entry.kind
+        if k == "COUNTRY":
+            c = res.countries.get(m.entry.key)
+            d = draft(f"C:{m.entry.key}", _Draft("COUNTRY", m.entry.key, m.entry.form, m.entry.key,
+                                                  name=c.name if c else m.entry.key, kb_id=(c.qid or None) if c else None))
+            if m.entry.attr("sub") in ("name", "official") and d.native != m.entry.form and _is_adj_form(d.native, lr):
+                d.native = m.entry.form
+        elif k == "PLACE":
+            p = res.places.get(m.entry.key)
+            d = draft(f"P:{m.entry.key}", _Draft("PLACE", m.entry.key, m.entry.form, p.country if p else None,
+                                                  name=p.latin if p else m.entry.key, kb_id=(p.qid or None) if p else None))
+        elif k == "ORG":
+            o = res.orgs.get(m.entry.key)
+            country = (o.country or None) if o else None
+            if country is None:
+                country = _adjacent_country(m, sel)
+            key = f"{country}:{m.entry.key}" if country and o and not o.country else m.entry.key
+            d = draft(f"O:{key}", _Draft("ORG", key, m.entry.form, country, name=_org_name(o, country, res, m),
+                                          kb_id=(o.qid or None) if o else None, sector=(o.sector or None) if o else None))
+        else:
+            continue
+        d.spans.append((tokens[m.i].start, tokens[m.j - 1].end))
+        d.tok_spans.append((m.i, m.j))
+    for key, d in person_drafts:
+        draft(key, d)
+    _corefer_surnames(tokens, [d for _, d in person_drafts], drafts)
+    # assemble entities in order of first mention
+    order.sort(key=lambda k: min(drafts[k].spans)[0] if drafts[k].spans else 0)
+    entities: list[Entity] = []
+    ids: dict[str, str] = {}
+    for n, key in enumerate(order, 1):
+        d = drafts[key]
+        if not d.spans:
+            continue
+        eid = f"e{n}"
+        ids[key] = eid
+        spans = tuple(doc.span(s, e) for s, e in sorted(set(d.spans)))
+        entities.append(Entity(eid, d.type, d.name, d.native, d.country, d.role, d.kb_id, spans, d.key, d.role_key,
+                               d.sector))
+    mentions: list[Mention] = []
+    for key, d in drafts.items():
+        if key not in ids:
+            continue
+        for i, j in d.tok_spans:
+            mentions.append(Mention("ENT", ids[key], i, j, tokens[i].start, tokens[j - 1].end, (("type", d.type),)))
+    named_roles = {id(p.role) for p in persons if p.role is not None}
+    for rp in roles:
+        if id(rp) in named_roles:
+            continue
+        attrs = (("country", rp.country or ""), ("english", rp.english), ("org", rp.org or ""))
+        mentions.append(Mention("ROLE", rp.office, rp.i, rp.j, tokens[rp.i].start, tokens[rp.j - 1].end, attrs))
+    for m in other:
+        mentions.append(mention(m, tokens))
+    mentions.sort(key=lambda x: (x.tok_start, -x.tok_end))
+    return replace(doc, entities=tuple(entities), mentions=tuple(mentions))
+
+
+def _is_adj_form(form: str, lr: LangResources) -> bool:
+    return True
+
+
+def _adjacent_country(m: Match, sel: list[Match]) -> str | None:
+    for o in sel:
+        if o.entry.kind == "COUNTRY" and (o.i == m.j or o.i == m.j + 1):
+            return o.entry.key
+    return None
+
+
+def _org_name(o: object, country: str | None, res: Resources, m: Match) -> str:
+    latin = getattr(o, "latin", "") or m.entry.key
+    own = getattr(o, "country", "")
+    if country and not own:
+        c = res.countries.get(country)
+        return f"{latin} ({c.name if c else country})"
+    return str(latin)
+
+
+def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangResources) -> list[tuple[str, _Draft]]:
+    tokens = doc.tokens
+    out: list[tuple[str, _Draft]] = []
+    by_words: dict[tuple[str, ...], _Draft] = {}
+    last_role: RolePhrase | None = None
+    for p in persons:
+        words = _words(tokens, p.i, p.j)
+        if not words:
+            continue
+        native = doc.norm.text[tokens[p.i].start:tokens[p.j - 1].end] if doc.norm else ""
+        existing = by_words.get(words) or _suffix_of(words, by_words)
+        rp = p.role
+        if rp is not None and rp.anchor_kind == "counterpart" and last_role is not None:
+            rp = replace(rp, office=last_role.office, english=last_role.english.replace("former ", ""))
+        if existing is not None:
+            existing.spans.append((tokens[p.i].start, tokens[p.j - 1].end))
+            existing.tok_spans.append((p.i, p.j))
+            if existing.role is None and rp is not None and rp.english:
+                existing.role, existing.role_key = rp.english, rp.office or None
+            if existing.country is None:
+                existing.country = p.country or (rp.country if rp else None)
+            continue
+        country = p.country or (rp.country if rp else None)
+        kb_id = p.kb_id or _kb_link(" ".join(words), country, rp.office if rp else "", lr, res)
+        kb = res.persons.get(kb_id) if kb_id else None
+        if kb and not country:
+            country = kb.country or None
+        name = kb.latin if kb else romanise(tokens[p.i:p.j], country, res, lr)
+        role = rp.english if rp is not None and rp.english else None
+        role_key = (rp.office or None) if rp is not None else None
+        if role is None and kb_id:
+            role_key, role = _kb_role(kb_id, res)
+        d = _Draft("PERSON", kb_id or name, native, country, role, role_key, (kb.qid or None) if kb else None, name)
+        d.spans.append((tokens[p.i].start, tokens[p.j - 1].end))
+        d.tok_spans.append((p.i, p.j))
+        d.words = words
+        by_words[words] = d
+        out.append((f"N:{kb_id or ' '.join(words)}", d))
+        if rp is not None and rp.office:
+            last_role = rp
+    return out
+
+
+def _suffix_of(words: tuple[str, ...], known: dict[tuple[str, ...], _Draft]) -> _Draft | None:
+    """An earlier person whose name ends with these words (the surname used alone)."""
+    for full, d in known.items():
+        if len(full) > len(words) and full[-len(words):] == words:
+            return d
+    return None
+
+
+def _corefer_surnames(tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft]) -> None:
+    """Later mentions of a person by surname alone, anywhere in the document."""
+    covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
+    for d in persons:
+        if len(d.words) < 2:
+            continue
+        forms = {d.words[k:] for k in range(1, len(d.words))}
+        for form in sorted(forms, key=len, reverse=True):
+            n = len(form)
+            for i in range(len(tokens) - n + 1):
+                if any(k in covered for k in range(i, i + n)):
+                    continue
+                if all(tokens[i + k].key == form[k] or form[k] in tokens[i + k].stems for k in range(n)):
+                    if n == 1 and len(form[0]) < 4:
+                        continue
+                    d.spans.append((tokens[i].start, tokens[i + n - 1].end))
+                    d.tok_spans.append((i, i + n))
+                    covered.update(range(i, i + n))
+
+
+def entity_spans(entities: Sequence[Entity]) -> list[Span]:
+    return [s for e in entities for s in e.mentions]

@@ -1,0 +1,140 @@
+"""Stage: sentences and tokens, with offsets into the normalised text.
+
+Each word token carries its folded key and the look-up candidates obtained by stripping the
+language's clitics (Arabic proclitics و ف ب ل ك ال لل; Persian plural and ezafe suffixes), so that
+"وطاجيكستان" is found as Tajikistan and "کشورهای" as "کشور". ZWNJ splits a token into parts marked
+`glued`, so "رحیم‌زاده" and "رحيم زاده" give the same key sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from rasad.lexicon import fold
+from rasad.records import Doc, Sentence, Token
+
+# A number with internal separators (1402/03/21, 1,000, 2.5), a word, or one punctuation mark.
+_TOKEN = re.compile(r"\d+(?:[.,/:\-]\d+)*|[^\W\d_]+|[^\w\s\u200c]")
+_SENT_END = frozenset(".!?؟؛;…")
+_PARA = re.compile(r"\n\s*\n|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Clitics:
+    proclitics: tuple[tuple[str, ...], ...]  # ordered slots; one string of each slot may be stripped
+    article: str  # folded article stripped from every look-up key ("ال" for Arabic, "" otherwise)
+    suffixes: tuple[str, ...]
+    abbreviations: frozenset[str] = frozenset()
+
+
+def build_clitics(rows: list[dict[str, str]]) -> Clitics:
+    by_kind: dict[str, list[str]] = {}
+    for r in rows:
+        by_kind.setdefault(r["kind"], []).append(fold(r["form"]))
+    slots = tuple(
+        tuple(by_kind[k]) for k in ("conjunction", "preposition", "preposition_article") if k in by_kind
+    )
+    article = by_kind.get("article", [""])[0]
+    return Clitics(proclitics=slots, article=article, suffixes=tuple(sorted(by_kind.get("suffix", []), key=len)))
+
+
+def strip_article(key: str, cl: Clitics) -> str:
+    if cl.article and key.startswith(cl.article) and len(key) - len(cl.article) >= 2:
+        return key[len(cl.article):]
+    return key
+
+
+def candidates(key: str, cl: Clitics) -> tuple[str, ...]:
+    """The word's key first, then keys with clitics stripped; article-stripped throughout."""
+    out = [strip_article(key, cl)]
+    if cl.proclitics:
+        forms = [key]
+        for slot in cl.proclitics:
+            new = []
+            for f in forms:
+                for p in slot:
+                    if f.startswith(p) and len(f) - len(p) >= 2:
+                        new.append(f[len(p):])
+            forms += new
+        for f in forms[1:]:
+            c = strip_article(f, cl)
+            if c not in out:
+                out.append(c)
+    for s in cl.suffixes:
+        if key.endswith(s) and len(key) - len(s) >= 2:
+            c = key[: -len(s)]
+            if c not in out:
+                out.append(c)
+    return tuple(out)
+
+
+def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ()) -> tuple[list[Token], list[Sentence]]:
+    tokens: list[Token] = []
+    sentences: list[Sentence] = []
+    para_breaks = [m.start() for m in _PARA.finditer(text)]
+    ex = sorted(excluded)
+    sent_start_tok = 0
+    sent_start = -1
+    para = 0
+    pb = 0
+    exi = 0
+    prev_end = -1
+
+    def close(end: int) -> None:
+        nonlocal sent_start_tok, sent_start
+        if len(tokens) > sent_start_tok:
+            sentences.append(Sentence(sent_start, end, sent_start_tok, len(tokens), para))
+        sent_start_tok = len(tokens)
+        sent_start = -1
+
+    for m in _TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        while exi < len(ex) and ex[exi][1] <= s:
+            exi += 1
+        if exi < len(ex) and ex[exi][0] <= s < ex[exi][1]:
+            continue
+        # a line break between tokens ends the sentence and may start a paragraph
+        if pb < len(para_breaks) and para_breaks[pb] < s:
+            if tokens:
+                close(tokens[-1].end)
+            while pb < len(para_breaks) and para_breaks[pb] < s:
+                pb += 1
+                para += 1
+        w = m.group()
+        c = w[0]
+        if c.isdigit():
+            kind = "num"
+        elif c.isalpha():
+            kind = "word"
+        else:
+            kind = "punct"
+        glued = prev_end >= 0 and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c"))
+        key = fold(w) if kind == "word" else w
+        stems = candidates(key, cl) if kind == "word" else (key,)
+        if sent_start < 0:
+            sent_start = s
+        tokens.append(Token(w, key, s, e, kind, glued, stems))
+        prev_end = e
+        if kind == "punct" and w in _SENT_END and not _is_abbreviation(tokens, cl):
+            close(e)
+    if tokens:
+        close(tokens[-1].end)
+    return tokens, sentences
+
+
+def _is_abbreviation(tokens: list[Token], cl: Clitics) -> bool:
+    # "د." (Dr.) and single letters before a full stop are abbreviations, not sentence ends.
+    if tokens[-1].text != "." or len(tokens) < 2:
+        return False
+    prev = tokens[-2]
+    return prev.kind == "word" and (len(prev.text) == 1 or prev.key in cl.abbreviations)
+
+
+def tokenise(doc: Doc, clitics: dict[str, Clitics]) -> Doc:
+    assert doc.norm is not None
+    cl = clitics.get(doc.lang)
+    if cl is None:
+        return doc
+    toks, sents = tokenize(doc.norm.text, cl, doc.norm.excluded)
+    return replace(doc, tokens=tuple(toks), sentences=tuple(sents))
