@@ -225,7 +225,7 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         for r in _rows(DATA_DIR / "actors" / "persons.tsv")
     }
     boiler = [r["form"] for lang in languages for r in _rows(lang_dir(lang) / "boilerplate.tsv")]
-    fw = {lang: frozenset(r["form"] for r in _rows(lang_dir(lang) / "function_words.tsv")) for lang in languages}
+    fw = {lang: frozenset(fold(r["form"]) for r in _rows(lang_dir(lang) / "function_words.tsv")) for lang in languages}
     onto = DATA_DIR / "ontology"
     cameo = {r["code"]: r for r in _rows(onto / "cameo.tsv")}
     topic_contexts = {

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from rasad.lexicon import fold
 from rasad.records import Doc
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -23,7 +24,7 @@ _AR_LETTERS = re.compile(r"[\u0629\u064A\u0643\u0649]")
 
 @dataclass(frozen=True, slots=True)
 class LanguageModel:
-    function_words: dict[str, frozenset[str]]  # lang -> words
+    function_words: dict[str, frozenset[str]]  # lang -> folded words
 
 
 @functools.cache
@@ -41,13 +42,17 @@ def identify(text: str, model: LanguageModel, sample: int = 4000) -> str:
         return "und"
     arabic = len(_ARABIC_SCRIPT.findall(head))
     if arabic >= 0.5 * letters:
-        fa = 3 * len(_FA_LETTERS.findall(head))
-        ar = 3 * len(_AR_LETTERS.findall(head))
+        fa = len(_FA_LETTERS.findall(head))
+        ar = len(_AR_LETTERS.findall(head))
+        fa_words = model.function_words.get("fa", frozenset())
+        ar_words = model.function_words.get("ar", frozenset())
         for w in _WORD.findall(head):
-            if w in model.function_words.get("fa", ()):
-                fa += 2
-            if w in model.function_words.get("ar", ()):
-                ar += 2
+            k = fold(w)
+            # function words are stronger evidence than letters, which old keyboards mix up
+            if k in fa_words:
+                fa += 4
+            if k in ar_words:
+                ar += 4
         # Persian text often keeps Arabic yeh/kaf from old keyboards; Persian-only letters and words decide.
         return "fa" if fa > ar else "ar"
     lang, _ = _langid()(head)
