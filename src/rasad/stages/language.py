@@ -31,7 +31,7 @@ class LanguageModel:
 def _langid() -> Callable[[str], tuple[str, float]]:
     from py3langid import langid
 
-    return langid.classify  # type: ignore[no-any-return]
+    return langid.classify
 
 
 def identify(text: str, model: LanguageModel, sample: int = 4000) -> str:
