@@ -16,7 +16,7 @@ from rasad.stages.normalise import Normaliser, build_normaliser
 from rasad.stages.tokens import Clitics, build_clitics
 
 LANGUAGES = ("ar", "fa")
-_DAY_WORD_KINDS = frozenset({"day", "week", "month", "year", "part", "dayword", "modifier"})
+_DAY_WORD_KINDS = frozenset({"day", "part", "dayword"})
 
 
 def data_version() -> str:
@@ -146,8 +146,8 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
     stop = {fold(r["form"]) for r in _rows(d / "stopwords.tsv")}
     stop |= {fold(r["form"]) for r in _rows(d / "function_words.tsv")}
     # words that make a following weekday or place-like word a date (روز دوشنبه، اليوم الأربعاء)
-    relative = {w for r in _rows(d / "relative.tsv") if r.get("kind") in _DAY_WORD_KINDS
-                for w in form_words(r["form"], art)}
+    relative = {ws[0] for r in _rows(d / "relative.tsv") if r.get("kind") in _DAY_WORD_KINDS
+                for ws in [form_words(r["form"], art)] if len(ws) == 1}
     relative |= {w for r in _rows(d / "weekdays.tsv") for w in form_words(r["form"], art)}
     return LangResources(
         lang=lang,
