@@ -71,7 +71,7 @@ def _keep_ambiguous(m: Match, tokens: Sequence[Token], sel: list[Match], doc_cou
         prev = tokens[m.i - 1].stems if m.i > 0 else ()
         if any(p in lr.relative_words for p in prev):
             return False
-        return info is not None and info.country in doc_countries
+        return info is not None and bool(info.country) and info.country in doc_countries
     if kind == "ORG":
         if _quoted(tokens, m):
             return True
@@ -93,7 +93,7 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     for m in sel:
         if m.entry.kind == "PLACE" and "ambiguous" not in m.entry.attr("flags"):
             info = res.places.get(m.entry.key)
-            if info:
+            if info and info.country:
                 doc_countries.add(info.country)
     sel = [m for m in sel if "ambiguous" not in m.entry.attr("flags") or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr)]
     other = [m for m in found if m.entry.kind not in _PRIORITY]
