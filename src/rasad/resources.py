@@ -152,7 +152,7 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
     return LangResources(
         lang=lang,
         clitics=clitics,
-        gazetteer=build_gazetteer(entries),
+        gazetteer=build_gazetteer(entries, (*clitics.suffixes, *(f for f, (k, _) in particles.items() if k == "suffix"))),
         dates=load_date_lexicon(d),
         stopwords=frozenset(stop),
         particles=particles,

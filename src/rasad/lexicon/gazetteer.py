@@ -42,6 +42,9 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     index: dict[str, tuple[Entry, ...]]  # first word -> entries, longest first
+    # suffixes that may be glued after a match by ZWNJ (کشور‌های); any other glued word means the match
+    # stopped inside a compound (گفت in گفت‌وگو) and is rejected
+    suffixes: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.index.values())
@@ -57,7 +60,7 @@ def form_words(form: str, article: str = "") -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_gazetteer(entries: Iterable[Entry]) -> Gazetteer:
+def build_gazetteer(entries: Iterable[Entry], suffixes: Iterable[str] = ()) -> Gazetteer:
     buckets: dict[str, list[Entry]] = {}
     seen: set[tuple[tuple[str, ...], str, str]] = set()
     for e in entries:
@@ -68,13 +71,16 @@ def build_gazetteer(entries: Iterable[Entry]) -> Gazetteer:
             continue
         seen.add(sig)
         buckets.setdefault(e.words[0], []).append(e)
-    return Gazetteer({k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in buckets.items()})
+    index = {k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in buckets.items()}
+    return Gazetteer(index, frozenset(suffixes))
 
 
 def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list[Match]:
     """Every entry that matches starting at token i (not crossing `end`), longest first."""
     out: list[Match] = []
     tok = tokens[i]
+    if tok.glued:
+        return out  # the second half of a joined word does not start an entry
     for c in tok.stems:
         for e in gz.index.get(c, ()):
             n = len(e.words)
@@ -87,6 +93,9 @@ def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list
                 if w != t.key and w not in t.stems:
                     ok = False
                     break
+            if ok and i + n < len(tokens):
+                nxt = tokens[i + n]
+                ok = not nxt.glued or nxt.kind != "word" or nxt.key in gz.suffixes
             if ok:
                 out.append(Match(e, i, i + n))
         if out:

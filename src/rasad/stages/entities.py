@@ -308,10 +308,18 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         if m.entry.kind == "PERSON":
             kb = res.persons.get(m.entry.key)
             add(m.i, m.j, None, m.entry.key, kb.country if kb else None)
+    adj_at = {m.i: m for m in sel if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj"}
+    nisba: set[int] = set()
     for rp in roles:
         # name after the role phrase (Arabic order), else before it (Persian order, and Arabic appositions)
         after = _name_run(tokens, rp.j, sent_end[rp.i], 1, lr, res, covered | taken)
         if after is not None and (rp.anchor_kind != "counterpart" or rp.country):
+            # an Arabic surname of origin right after a full name (محمد شياع السوداني) is part of the name
+            adj = adj_at.get(after[1])
+            if adj is not None and after[1] - after[0] >= 2 and adj.j - adj.i == 1 and \
+                    tokens[adj.i].key != tokens[adj.i].stems[0]:
+                after = (after[0], adj.j)
+                nisba.add(adj.i)
             _attach_kb(after, rp, persons, add)
             continue
         before = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, covered | taken)
@@ -326,6 +334,8 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
                 if near_role is not None:
                     add(run[0], run[1], replace(near_role, country=m.entry.key), None, m.entry.key)
     persons.sort(key=lambda p: p.i)
+    if nisba:
+        sel = [m for m in sel if m.i not in nisba]
     return sel, other, roles, persons
 
 

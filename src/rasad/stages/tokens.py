@@ -109,7 +109,9 @@ def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ())
             kind = "word"
         else:
             kind = "punct"
-        glued = prev_end >= 0 and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c"))
+        # joined to the previous word without a space, or by ZWNJ (رحیم‌زاده); not after punctuation
+        glued = (prev_end >= 0 and kind != "punct" and tokens[-1].kind != "punct"
+                 and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c")))
         key = fold(w) if kind == "word" else w
         stems = candidates(key, cl) if kind == "word" else (key,)
         if sent_start < 0:
