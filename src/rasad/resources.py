@@ -109,6 +109,7 @@ class Resources:
     topic_contexts: dict[str, tuple[str, ...]]
     letters: dict[str, tuple[str, str, str]]  # folded letter -> (medial, initial, final) Latin
     conventions: tuple[tuple[str, str, str], ...]  # (country, regex, replacement)
+    arab_style: frozenset[str]  # states whose names are romanised in Arab style
     data_version: str
     load_seconds: float = field(default=0.0, compare=False)
 
@@ -246,6 +247,7 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         topic_contexts=topic_contexts,
         letters={r["char"]: (r["latin"], r["initial"], r["final"]) for r in _rows(common / "romanise.tsv")},
         conventions=tuple((r["country"], r["pattern"], r["replacement"]) for r in _rows(common / "name_conventions.tsv")),
+        arab_style=frozenset(r["iso3"] for r in _rows(common / "name_styles.tsv") if r["style"] == "arab"),
         data_version=data_version(),
         load_seconds=time.perf_counter() - t0,
     )

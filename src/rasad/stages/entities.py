@@ -18,6 +18,7 @@ from rasad.resources import LangResources, Resources
 ENTITY_KINDS = ("PERSON", "ORG", "ROLE", "COUNTRY", "PLACE")
 _PRIORITY = {k: i for i, k in enumerate(ENTITY_KINDS)}
 _QUOTES = frozenset("«»\"'“”")
+_COMMAS = frozenset("،,")
 MAX_NAME = 4
 
 
@@ -221,28 +222,31 @@ def role_phrases(tokens: Sequence[Token], sel: list[Match], res: Resources, lr: 
         if not anchor:
             continue
         out.append(RolePhrase(i, j, office, eng.strip(), country, place, org, former, anchor))
+    # "adviser to the deputy speaker of the Duma": an office followed by another takes its state
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if a.country is None and b.i == a.j and b.country:
+            out[k] = replace(a, country=b.country)
     return out
 
 
 def _name_like(t: Token, lr: LangResources, res: Resources, covered: set[int], idx: int) -> int:
-    """2: evidence it is a name; 1: could be part of a name; 0: not a name."""
+    """3: strong evidence it is a name; 2: evidence; 1: could be part of a name; 0: not a name."""
     if t.kind != "word" or idx in covered or len(t.key) < 2:
         return 0
-    if t.key in lr.stopwords or t.stems[0] in lr.stopwords:
+    if t.key in lr.stopwords or t.stems[0] in lr.stopwords or t.stems[0] in lr.relative_words:
         return 0
-    if t.stems[0] in lr.relative_words:
-        return 0
-    if t.key in lr.particles or t.stems[0] in lr.particles:
+    if t.key in lr.particles:
         return 2
-    for s in (t.key, *t.stems):
-        u = res.name_units.get(s)
-        if u is not None:
-            return 2 if u.count >= 2 else 1
+    u = res.name_units.get(t.key)
+    if t.key != t.stems[0]:
+        # carries the article: a common noun or adjective, unless the name list knows it with the article
+        return 2 if u is not None and u.count >= 3 else 0
+    if u is not None:
+        return 3 if u.count >= 3 else 2
     for form, (kind, _latin) in lr.particles.items():
         if kind == "suffix" and len(t.key) > len(form) + 2 and t.key.endswith(form):
-            return 2
-    if t.key != t.stems[0]:  # carries the article or a proclitic: a common noun, not a name
-        return 0
+            return 3
     return 1
 
 
@@ -254,7 +258,8 @@ def _name_run(tokens: Sequence[Token], start: int, stop: int, step: int, lr: Lan
     while (step > 0 and idx < stop) or (step < 0 and idx >= stop):
         t = tokens[idx]
         if run and step > 0 and not t.glued and t.kind == "word" and t.key != t.stems[0] and _particle(t, lr) is None:
-            break  # "و..." starts a new phrase
+            if _name_like(t, lr, res, covered, idx) < 2:
+                break  # "و..." or "ال..." starts a new phrase
         score = _name_like(t, lr, res, covered, idx)
         if score == 0:
             break
@@ -262,10 +267,14 @@ def _name_run(tokens: Sequence[Token], start: int, stop: int, step: int, lr: Lan
         if len(run) >= MAX_NAME:
             break
         idx += step
-    # an uncertain token may not end the run, and a name needs at least one good token
+    # an uncertain token may not end the run
     while run and run[-1][1] < 2 and len(run) > 1:
         run.pop()
-    if not run or max(s for _, s in run) < 2 and len(run) > 1:
+    if not run:
+        return None
+    best = max(sc for _, sc in run)
+    # one word alone must be a known name; several need at least one known part
+    if (len(run) == 1 and best < 3) or best < 2:
         return None
     if step > 0:
         return run[0][0], run[-1][0] + 1
@@ -304,15 +313,26 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         taken.update(range(i, j))
         persons.append(PersonMention(i, j, role, kb, country))
 
+    role_end = {rp.j: rp for rp in roles}
+    role_start = {rp.i: rp for rp in roles}
+    person_starts: set[int] = set()
     for m in sel:
         if m.entry.kind == "PERSON":
             kb = res.persons.get(m.entry.key)
-            add(m.i, m.j, None, m.entry.key, kb.country if kb else None)
+            # a role phrase right before or right after a known name is that person's
+            rp = _best_role(role_end.get(m.i) or role_end.get(m.i - 1 if m.i and tokens[m.i - 1].text in _COMMAS else -1),
+                            role_start.get(m.j) or role_start.get(m.j + 1 if m.j < len(tokens) and tokens[m.j].text in _COMMAS else -1))
+            add(m.i, m.j, rp, m.entry.key, (rp.country if rp else None) or (kb.country if kb else None))
+            person_starts.add(m.i)
     adj_at = {m.i: m for m in sel if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj"}
     nisba: set[int] = set()
     for rp in roles:
-        # name after the role phrase (Arabic order), else before it (Persian order, and Arabic appositions)
-        after = _name_run(tokens, rp.j, sent_end[rp.i], 1, lr, res, covered | taken)
+        # name after the role phrase (Arabic order), else before it (Persian order, and Arabic appositions);
+        # a comma may stand between them (نائب وزير الخارجية، فلان)
+        comma = rp.j < len(tokens) and tokens[rp.j].text in _COMMAS
+        after = _name_run(tokens, rp.j + 1 if comma else rp.j, sent_end[rp.i], 1, lr, res, covered | taken)
+        if comma and after is not None and after[1] < sent_end[rp.i] and tokens[after[1]].text not in _COMMAS:
+            after = None  # "role, NAME," is an apposition; "role, word word ..." is not
         if after is not None and (rp.anchor_kind != "counterpart" or rp.country):
             # an Arabic surname of origin right after a full name (محمد شياع السوداني) is part of the name
             adj = adj_at.get(after[1])
@@ -320,8 +340,15 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
                     tokens[adj.i].key != tokens[adj.i].stems[0]:
                 after = (after[0], adj.j)
                 nisba.add(adj.i)
+            if rp.anchor_kind in ("rank", "honorific"):
+                # العميد فلان وزير الدفاع: the office after the name says more than the rank
+                office = role_start.get(after[1]) or role_start.get(after[1] + 1)
+                if office is not None and office.anchor_kind == "office":
+                    rp = office
             _attach_kb(after, rp, persons, add)
             continue
+        if rp.j in taken or rp.j in person_starts:
+            continue  # the role belongs to the known person named right after it
         before = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, covered | taken)
         if before is not None and rp.anchor_kind in ("office", "rank") and before[1] == rp.i:
             _attach_kb(before, rp, persons, add)
@@ -339,8 +366,17 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
     return sel, other, roles, persons
 
 
+def _best_role(before: RolePhrase | None, after: RolePhrase | None) -> RolePhrase | None:
+    """Of the role phrases on either side of a name, the one naming an office."""
+    if before is not None and before.anchor_kind == "office":
+        return before
+    if after is not None and after.anchor_kind == "office":
+        return after
+    return before or after
+
+
 def _has_good(tokens: Sequence[Token], run: tuple[int, int], lr: LangResources, res: Resources, covered: set[int]) -> bool:
-    return all(_name_like(tokens[k], lr, res, covered, k) == 2 for k in range(run[0], run[1]))
+    return all(_name_like(tokens[k], lr, res, covered, k) >= 2 for k in range(run[0], run[1]))
 
 
 def _attach_kb(run: tuple[int, int], rp: RolePhrase, persons: list[PersonMention], add: object) -> None:

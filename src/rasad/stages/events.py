@@ -18,6 +18,13 @@ from rasad.records import DateValue, Doc, Entity, Event, Mention, Sentence
 from rasad.resources import Resources
 
 RECIPROCAL = frozenset({"meet", "sign"})
+# Event types a noun alone may report ("the meeting", "the signing"); for the others a verb is needed.
+NOMINAL_EVENTS = frozenset({"CONSULT", "SUPPORT"})
+# Verbal events coded only with an identified recipient in another state (or an organisation): the press is
+# full of calls, praise and readiness "for cooperation" that are no event between states.
+NEEDS_OTHER_SIDE = frozenset({"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "CONCEDE", "SANCTION", "AID",
+                              "COOPERATE", "RETREAT"})
+DOMESTIC_OK = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
 # PLOVER: announced meetings, visits, signings and cooperation are AGREE (CAMEO 036 / 030).
 _FUTURE_TO_AGREE = {"CONSULT": "036", "SUPPORT": "030", "COOPERATE": "030", "AID": "033"}
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "COUNTRY"})
@@ -102,43 +109,77 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
     drafts: list[Draft] = []
     for si, sent in enumerate(doc.sentences):
         ms = per_sent.get(si, [])
-        triggers = [m for m in ms if m.kind == "TRIGGER"]
+        triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent)]
         if not triggers:
             continue
-        markers = {m.key for m in ms if m.kind == "MARKER"}
-        if "negation" in markers:
-            triggers = [t for t in triggers if not _negated(t, ms)]
+        triggers = [t for t in triggers if not _negated(t, ms)]
         actors = _actors(ms, ents)
         places = [m for m in ms if m.kind == "ENT" and ents[m.key].type == "PLACE"]
         topics = {m.key for m in ms if m.kind == "TOPIC"}
+        verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
+        destination = _destination(triggers, ms, ents)
         seen_types: set[str] = set()
         for trig in _dominant(triggers):
             etype, mode, cameo = trig.key.split("/")
             flags = frozenset(f for f in trig.attr("flags").split(";") if f)
-            if "object" in flags:
-                continue
             pattern = trig.attr("pattern") or "nominal"
-            if etype in seen_types:
+            if "object" in flags or etype in seen_types:
                 continue
+            if pattern == "nominal" and etype not in NOMINAL_EVENTS:
+                continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
+            if pattern == "nominal" and any(v.tok_start < trig.tok_start and _verb_type(v) != etype for v in verbs):
+                continue  # a noun after another event's verb is its complement
             seen_types.add(etype)
             d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags)
             _arguments(d, actors, ents, pair, ms)
-            d.location = _location(d, places, actors, ents, ms, res)
+            if not d.source:
+                continue
+            if etype in NEEDS_OTHER_SIDE and pattern not in RECIPROCAL and not _other_side(d):
+                continue
+            if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
+                continue  # only people and states visit (a cargo plane "arriving" is not a visit)
+            d.location = _location(d, places, actors, ents, ms, res) or (destination if etype == "CONSULT" else None)
             d.topics = topics | (para_topics.get(sent.paragraph, set()) if topics else set())
-            d.historical = "historical" in markers and not _before(ms, trig, "reported")
-            d.future = "future" in markers or "future" in flags
+            d.historical = _historical(trig, ms)
+            d.future = "future" in flags or _marked(trig, ms, "future", 6)
             d.evidence = (sent.start, sent.end)
             d.confidence = _confidence(d)
             drafts.append(d)
     return drafts
 
 
-def _before(ms: list[Mention], trig: Mention, kind: str) -> bool:
+def _other_side(d: Draft) -> bool:
+    src = {a.country for a in d.source}
+    return any(a.kind == "ORG" or (a.country and a.country not in src) for a in d.target)
+
+
+def _verb_type(m: Mention) -> str:
+    return m.key.split("/", 1)[0]
+
+
+def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
+    """Inside quotation marks: what someone said, not what happened."""
+    assert doc.norm is not None
+    before = doc.norm.text[sent.start:m.start]
+    opened = before.count("«") - before.count("»")
+    return opened > 0 or before.count('"') % 2 == 1
+
+
+def _marked(trig: Mention, ms: list[Mention], kind: str, window: int) -> bool:
+    """A marker of this kind shortly before the trigger, or right after it."""
+    for m in ms:
+        if m.kind == "MARKER" and m.key == kind:
+            if 0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= 2:
+                return True
     return False
 
 
+def _historical(trig: Mention, ms: list[Mention]) -> bool:
+    return _marked(trig, ms, "historical", 8)
+
+
 def _negated(trig: Mention, ms: list[Mention]) -> bool:
-    return any(m.kind == "MARKER" and m.key == "negation" and 0 <= trig.tok_start - m.tok_end <= 2 for m in ms)
+    return _marked(trig, ms, "negation", 2)
 
 
 def _dominant(triggers: list[Mention]) -> list[Mention]:
@@ -161,8 +202,8 @@ def _actors(ms: list[Mention], ents: dict[str, Entity]) -> list[Actor]:
             e = ents[m.key]
             if e.type not in _ACTOR_TYPES:
                 continue
-            if e.type == "ORG" and (e.sector == "JRN"):
-                continue  # the outlet reporting it
+            if e.type == "ORG" and (e.sector == "JRN" or not (e.country or e.sector in ("IGO", "UNO"))):
+                continue  # the outlet reporting it, or "the ministry" of no known state
             out.append(Actor(m.tok_start, e.id, e.country, e.role_key or "", e.type))
         elif m.kind == "ROLE" and m.key:
             out.append(Actor(m.tok_start, None, m.attr("country") or None, m.key, "ROLE"))
@@ -210,10 +251,11 @@ def _arguments(d: Draft, actors: list[Actor], ents: dict[str, Entity], pair: lis
 
 def _location(d: Draft, places: list[Mention], actors: list[Actor], ents: dict[str, Entity],
               ms: list[Mention], res: Resources) -> str | None:
-    if places:
+    towns = [p for p in places if _place_kind(ents[p.key], res) != "region"]
+    if towns:
         # a place after the trigger is where it happened more often than one before it
-        after = [p for p in places if p.tok_start > d.trigger.tok_start]
-        return (after or places)[0].key
+        after = [p for p in towns if p.tok_start > d.trigger.tok_start]
+        return (after or towns)[0].key
     if d.pattern == "visit":
         for m in ms:
             if m.kind == "ENT" and m.tok_start > d.trigger.tok_start and ents[m.key].type == "COUNTRY":
@@ -221,12 +263,31 @@ def _location(d: Draft, places: list[Mention], actors: list[Actor], ents: dict[s
     return None
 
 
+def _destination(triggers: list[Mention], ms: list[Mention], ents: dict[str, Entity]) -> str | None:
+    """Where a visit in this sentence goes: the place or state named right after a visit word."""
+    for t in triggers:
+        if t.attr("pattern") != "visit":
+            continue
+        for m in ms:
+            if m.kind == "ENT" and 0 <= m.tok_start - t.tok_end <= 2 and ents[m.key].type in ("PLACE", "COUNTRY"):
+                return m.key
+    return None
+
+
+def _place_kind(e: Entity, res: Resources) -> str:
+    info = res.places.get(e.key)
+    return info.kind if info else ""
+
+
 def _confidence(d: Draft) -> float:
-    c = 0.45 if d.pattern == "nominal" else 0.7
+    c = 0.5 if d.pattern == "nominal" else 0.7
     if "weak" in d.flags:
-        c -= 0.2
-    if d.source and (d.target or d.pattern in RECIPROCAL or d.pattern == "nominal"):
+        c -= 0.25
+    states = {a.country for a in d.source + d.target if a.country}
+    if len(states) >= 2 or d.target:
         c += 0.15
+    if any(a.kind == "PERSON" for a in d.source + d.target):
+        c += 0.05
     if d.location:
         c += 0.05
     return max(0.05, min(c, 0.95))
@@ -246,7 +307,7 @@ def sentence_text(doc: Doc, s: Sentence) -> str:
     return doc.norm.text[s.start:s.end]
 
 
-def finalise(doc: Doc, drafts: list[Draft], res: Resources, pair: list[str], min_confidence: float = 0.3) -> list[Event]:
+def finalise(doc: Doc, drafts: list[Draft], res: Resources, pair: list[str], min_confidence: float = 0.5) -> list[Event]:
     ents = _entity_index(doc)
     events: list[Event] = []
     for d in drafts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from rapidfuzz import fuzz, process
 
@@ -14,7 +15,6 @@ from rasad.records import Doc, Entity, Mention, Span, Token
 from rasad.resources import LangResources, Resources
 from rasad.stages.entities import PersonMention, RolePhrase, mention, recognise
 
-_PERSIAN_SCRIPT_STATES = frozenset({"IRN", "AFG", "TJK"})
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ def _words(tokens: Sequence[Token], i: int, j: int) -> tuple[str, ...]:
 
 def romanise(words: Sequence[Token], country: str | None, res: Resources, lr: LangResources) -> str:
     """Latin name from the name database, name particles and, last, letter by letter."""
-    fam_fa = country in _PERSIAN_SCRIPT_STATES if country else lr.lang == "fa"
+    fam_fa = country not in res.arab_style if country else lr.lang == "fa"
     parts: list[str] = []
     for t in words:
         key = t.key
@@ -109,18 +109,39 @@ def _kb_link(native_key: str, country: str | None, office: str, lr: LangResource
     if country and kb.country and kb.country != country:
         return None
     # a fuzzy match needs the office too when the name is short
-    if len(native_key) < 10 and office and not any(o[0].endswith(office) or office.endswith(o[0]) for o in kb.offices):
+    if len(native_key) < 10 and office and not any(office in o[0].split("+") for o in kb.offices):
         return None
     return pid
 
 
-def _kb_role(pid: str, res: Resources) -> tuple[str | None, str | None]:
+def role_english(key: str, res: Resources) -> str:
+    """English of a composed role key: DEPUTY+FOREIGN_MINISTER+POLITICAL_AFFAIRS → deputy foreign minister for political affairs."""
+    words = []
+    for part in key.split("+"):
+        info = res.roles.get(part)
+        words.append(info.english if info else part.lower().replace("_", " "))
+    return " ".join(words)
+
+
+def _office_at(pid: str, when: date | None, res: Resources) -> tuple[str, str, str, str] | None:
+    """The office the person held on `when` (the publication date), else the latest one."""
     kb = res.persons.get(pid)
     if not kb or not kb.offices:
+        return None
+    if when is not None:
+        day = when.isoformat()
+        for office in reversed(kb.offices):
+            start, end = office[2], office[3]
+            if (not start or start[: len(day)] <= day) and (not end or day <= end + "-99"):
+                return office
+    return kb.offices[-1]
+
+
+def _kb_role(pid: str, when: date | None, res: Resources) -> tuple[str | None, str | None]:
+    office = _office_at(pid, when, res)
+    if office is None:
         return None, None
-    role_key = kb.offices[-1][0]
-    info = res.roles.get(role_key)
-    return role_key, info.english if info else role_key.lower().replace("_", " ")
+    return office[0].split("+")[-1] if "+" in office[0] else office[0], role_english(office[0], res)
 
 
 def link(doc: Doc, res: Resources) -> Doc:
@@ -165,7 +186,7 @@ def link(doc: Doc, res: Resources) -> Doc:
         d.tok_spans.append((m.i, m.j))
     for key, d in person_drafts:
         draft(key, d)
-    _corefer_surnames(tokens, [d for _, d in person_drafts], drafts)
+    _corefer_surnames(tokens, [d for _, d in person_drafts], drafts, lr.particles)
     # assemble entities in order of first mention
     order.sort(key=lambda k: min(drafts[k].spans)[0] if drafts[k].spans else 0)
     entities: list[Entity] = []
@@ -248,7 +269,7 @@ def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangRes
         role = rp.english if rp is not None and rp.english else None
         role_key = (rp.office or None) if rp is not None else None
         if role is None and kb_id:
-            role_key, role = _kb_role(kb_id, res)
+            role_key, role = _kb_role(kb_id, doc.published, res)
         d = _Draft("PERSON", kb_id or name, native, country, role, role_key, (kb.qid or None) if kb else None, name)
         d.spans.append((tokens[p.i].start, tokens[p.j - 1].end))
         d.tok_spans.append((p.i, p.j))
@@ -268,13 +289,15 @@ def _suffix_of(words: tuple[str, ...], known: dict[tuple[str, ...], _Draft]) -> 
     return None
 
 
-def _corefer_surnames(tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft]) -> None:
+def _corefer_surnames(tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft],
+                      particles: dict[str, tuple[str, str]]) -> None:
     """Later mentions of a person by surname alone, anywhere in the document."""
     covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
     for d in persons:
         if len(d.words) < 2:
             continue
-        forms = {d.words[k:] for k in range(1, len(d.words))}
+        forms = {d.words[k:] for k in range(1, len(d.words))
+                 if any(w not in particles for w in d.words[k:])}
         for form in sorted(forms, key=len, reverse=True):
             n = len(form)
             for i in range(len(tokens) - n + 1):
