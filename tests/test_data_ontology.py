@@ -268,8 +268,9 @@ def test_triggers_agree_with_ontology(lang: str) -> None:
         flags = set(filter(None, r["flags"].split(";")))
         if not flags <= FLAGS:
             errors.append(f"{f}: flags {sorted(flags - FLAGS)}")
-        if "object" in flags and (r["pattern"] != "nominal" or t != "SUPPORT"):
-            errors.append(f"{f}: a signed object is a SUPPORT nominal")
+        # an object is a thing signed (SUPPORT) or a subject of talks ("cooperation"), never an event itself
+        if "object" in flags and (r["pattern"] != "nominal" or t not in ("SUPPORT", "COOPERATE")):
+            errors.append(f"{f}: an object is a SUPPORT or COOPERATE nominal")
         if "future" in flags and t not in FUTURE_TYPES:
             errors.append(f"{f}: `future` on {t}, which PLOVER does not turn into AGREE")
         if not r["note"]:

@@ -100,6 +100,7 @@ class Pipeline:
         drafts = events.extract(doc, res)
         attach_dates(doc, drafts, res)
         drafts = dedup.merge(drafts)
+        events.complete(doc, drafts, self.res)
         pair = events.doc_pair(doc)
         return replace(doc, events=tuple(events.finalise(doc, drafts, res, pair)))
 

@@ -91,6 +91,7 @@ class LangResources:
     stopwords: frozenset[str]
     particles: dict[str, tuple[str, str]]  # folded form -> (kind, latin)
     relative_words: frozenset[str]
+    locatives: frozenset[str]  # folded prepositions after which a place is where something happens
     kb_forms: dict[str, str]  # folded name form -> person_id
 
 
@@ -126,6 +127,9 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
 
     def add(form: str, kind: str, key: str, **attrs: str) -> None:
         entries.append(Entry(form_words(form, art), kind, key, form, tuple(sorted(attrs.items()))))
+        if "\u200cو" in form:  # Persian X‌وY compounds are also written "X و Y" (گفت‌وگو، گفت و گو)
+            spaced = form.replace("\u200cو", " و ")
+            entries.append(Entry(form_words(spaced, art), kind, key, spaced, tuple(sorted(attrs.items()))))
 
     for r in _rows(d / "states.tsv"):
         add(r["form"], "COUNTRY", r["key"], sub=r["kind"])
@@ -143,6 +147,8 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         add(r["form"], "TOPIC", r["topic"])
     for r in _rows(d / "markers.tsv"):
         add(r["form"], "MARKER", r["kind"])
+    for r in _rows(d / "references.tsv"):
+        add(r["form"], "REF", r["kind"])
     particles = {fold(r["form"]): (r["kind"], r.get("latin", "")) for r in _rows(d / "name_particles.tsv")}
     stop = {fold(r["form"]) for r in _rows(d / "stopwords.tsv")}
     stop |= {fold(r["form"]) for r in _rows(d / "function_words.tsv")}
@@ -158,6 +164,8 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         stopwords=frozenset(stop),
         particles=particles,
         relative_words=frozenset(relative),
+        locatives=frozenset(fold(r["form"]) for r in _rows(d / "prepositions.tsv")
+                            if r["kind"] in ("locative", "directional")),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
     )
 

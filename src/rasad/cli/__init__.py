@@ -5,6 +5,10 @@ from __future__ import annotations
 import click
 
 from rasad.cli.extract import demo, extract
+from rasad.cli.monitor import alerts, sources, watch, watchlists
+from rasad.cli.scale import load_parquet, spark
+from rasad.cli.serve import serve
+from rasad.cli.store import actors, events, export, ingest, search, show, stories_cmd
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -29,4 +33,18 @@ def main() -> None:
 # One line per command: import it at the top of this file and register it here.
 main.add_command(extract)
 main.add_command(demo)
+main.add_command(ingest)
+main.add_command(events)
+main.add_command(stories_cmd)
+main.add_command(show)
+main.add_command(actors)
+main.add_command(search)
+main.add_command(export)
+main.add_command(spark)
+main.add_command(load_parquet)
+main.add_command(sources)
+main.add_command(watch)
+main.add_command(watchlists)
+main.add_command(alerts)
+main.add_command(serve)
 # --------------------------------------------------------------------------- end of commands

@@ -396,3 +396,7 @@ def demo(out: Path) -> None:
         f"rasad demo: {len(documents)} documents, {events} events, {time.perf_counter() - start:.1f} s; wrote {out}",
         err=True,
     )
+    # the corpus view: the samples stored, their stories and actors (rasad.cli.store)
+    from rasad.cli.store import build_demo_db
+
+    build_demo_db(documents, out.with_suffix(".db"))

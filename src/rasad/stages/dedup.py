@@ -40,8 +40,9 @@ def compatible(a: Draft, b: Draft) -> bool:
             return False
     pa, pb = _persons(a), _persons(b)
     if not pa or not pb:
-        # a reading that names nobody refers back to an earlier one only when it is a noun ("the meeting")
-        return (not pb and b.pattern == "nominal") or (not pa and a.pattern == "nominal") or (not pa and not pb)
+        # a later reading that names nobody refers back ("the two sides discussed"); an earlier one that named
+        # nobody takes the participants named later only when it was a noun ("the meeting ... attended by")
+        return not pb or a.pattern == "nominal"
     if not any(covers(x, y) for x in pa for y in pb):
         return False
     # two different people of one state on the same event: two meetings
@@ -70,6 +71,7 @@ def absorb(a: Draft, b: Draft) -> None:
         a.pattern, a.mode, a.cameo, a.trigger = b.pattern, b.mode, b.cameo, b.trigger
     a.confidence = max(a.confidence, b.confidence)
     a.merged += 1
+    a.sentences |= b.sentences
 
 
 def merge(drafts: list[Draft]) -> list[Draft]:

@@ -123,9 +123,11 @@ def _country_of(m: Match, res: Resources) -> str | None:
 
 
 def role_phrases(tokens: Sequence[Token], sel: list[Match], res: Resources, lr: LangResources,
-                 sent_end: list[int]) -> list[RolePhrase]:
+                 sent_end: list[int], refs: Sequence[Match] = ()) -> list[RolePhrase]:
     """Compose role phrases from adjacent ROLE parts and the state, place or organisation they belong to."""
     by_start = {m.i: m for m in sel}
+    this_country = {m.i: m for m in refs if m.entry.key == "this_country"}
+    countries = [m for m in sel if m.entry.kind == "COUNTRY"]
     out: list[RolePhrase] = []
     used: set[int] = set()
     for m in sel:
@@ -210,6 +212,13 @@ def role_phrases(tokens: Sequence[Token], sel: list[Match], res: Resources, lr: 
         if nxt is not None and nxt.entry.kind == "COUNTRY" and country is None and nxt.i < end:
             country = nxt.entry.key
             j = nxt.j
+        # "the minister of this country": the state named last before it
+        ref = this_country.get(j)
+        if ref is not None and country is None and office:
+            prev = [c for c in countries if c.j <= i]
+            if prev:
+                country = prev[-1].entry.key
+                j = ref.j
         eng = " ".join(english_parts)
         if prefix and english_parts:
             eng = " ".join(prefix) + " " + eng
@@ -296,7 +305,7 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         for k in range(s.tok_start, s.tok_end):
             sent_end[k] = s.tok_end
             sent_start[k] = s.tok_start
-    roles = role_phrases(tokens, sel, res, lr, sent_end)
+    roles = role_phrases(tokens, sel, res, lr, sent_end, [m for m in other if m.entry.kind == "REF"])
     covered: set[int] = set()
     for m in sel:
         if m.entry.kind != "PERSON":

@@ -3,8 +3,9 @@
 For each sentence, each trigger is read with the argument pattern its lexicon row gives (meet, visit,
 host, sign, say, nominal): who is source and target among the persons, organisations, states and unnamed
 office holders of the sentence; the location; the topics of the sentence and paragraph; historical or
-announced (future) status from marker words. The `dates` stage attaches dates, `dedup` merges
-repeated reports of one happening.
+announced (future) status from marker words. Dates are attached next (pipeline), then `dedup` merges
+repeated readings of one happening, and `finalise` fills what the article says elsewhere (where the
+visit took place, who led the talks) and makes the output records.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rasad.records import DateValue, Doc, Entity, Event, Mention, Sentence
 from rasad.resources import Resources
@@ -23,26 +24,29 @@ NOMINAL_EVENTS = frozenset({"CONSULT", "SUPPORT"})
 # Verbal events coded only with an identified recipient in another state (or an organisation): the press is
 # full of calls, praise and readiness "for cooperation" that are no event between states.
 NEEDS_OTHER_SIDE = frozenset({"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "CONCEDE", "SANCTION", "AID",
-                              "COOPERATE", "RETREAT"})
-DOMESTIC_OK = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
+                              "COOPERATE", "RETREAT", "SUPPORT"})
 # PLOVER: announced meetings, visits, signings and cooperation are AGREE (CAMEO 036 / 030).
 _FUTURE_TO_AGREE = {"CONSULT": "036", "SUPPORT": "030", "COOPERATE": "030", "AID": "033"}
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "COUNTRY"})
+WEAK_CONFIDENCE = 0.45  # below the default output threshold: weak readings are kept only on request
+MIN_CONFIDENCE = 0.5
+VISIT_CODES = frozenset({"042", "043"})
+NEAR = 8  # tokens: how far before a noun its subject may stand ("X, in a meeting with Y")
 
 
 @dataclass(slots=True)
 class Actor:
-    """A participant: a named entity, or an unnamed office holder standing for its state."""
+    """A participant: a named entity, an unnamed office holder standing for its state, or "the two sides"."""
 
     tok: int
     entity: str | None  # entity id
     country: str | None
     role_key: str = ""
-    kind: str = "PERSON"
+    kind: str = "PERSON"  # PERSON | ORG | COUNTRY | ROLE | PAIR
 
     @property
     def sig(self) -> str:
-        return self.entity if self.entity and self.kind == "PERSON" else f"{self.role_key}@{self.country}"
+        return self.entity if self.entity and self.kind == "PERSON" else f"{self.kind}:{self.role_key}@{self.country}"
 
 
 @dataclass(slots=True)
@@ -67,6 +71,15 @@ class Draft:
     date_pos: int = -1  # normalised offset of the date words, -1 when none
     evidence: tuple[int, int] = (0, 0)
     merged: int = 1  # how many trigger readings this event gathers
+    sentences: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the article has said so far: who spoke last, where the visit goes."""
+
+    last_person: Actor | None = None
+    destination: str | None = None
 
 
 def _entity_index(doc: Doc) -> dict[str, Entity]:
@@ -106,55 +119,81 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
     for si, ms in per_sent.items():
         para_topics.setdefault(doc.sentences[si].paragraph, set()).update(m.key for m in ms if m.kind == "TOPIC")
     pair = doc_pair(doc)
+    ctx = _Context()
     drafts: list[Draft] = []
     for si, sent in enumerate(doc.sentences):
         ms = per_sent.get(si, [])
-        triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent)]
-        if not triggers:
-            continue
-        triggers = [t for t in triggers if not _negated(t, ms)]
-        actors = _actors(ms, ents)
-        places = [m for m in ms if m.kind == "ENT" and ents[m.key].type == "PLACE"]
-        topics = {m.key for m in ms if m.kind == "TOPIC"}
-        verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
-        destination = _destination(triggers, ms, ents)
-        seen_types: set[str] = set()
-        for trig in _dominant(triggers):
-            etype, mode, cameo = trig.key.split("/")
-            flags = frozenset(f for f in trig.attr("flags").split(";") if f)
-            pattern = trig.attr("pattern") or "nominal"
-            if "object" in flags or etype in seen_types:
-                continue
-            if pattern == "nominal" and etype not in NOMINAL_EVENTS:
-                continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
-            if pattern == "nominal" and any(v.tok_start < trig.tok_start and _verb_type(v) != etype for v in verbs):
-                continue  # a noun after another event's verb is its complement
-            seen_types.add(etype)
-            d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags)
-            _arguments(d, actors, ents, pair, ms)
-            if not d.source:
-                continue
-            if etype in NEEDS_OTHER_SIDE and pattern not in RECIPROCAL and not _other_side(d):
-                continue
-            if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
-                continue  # only people and states visit (a cargo plane "arriving" is not a visit)
-            d.location = _location(d, places, actors, ents, ms, res) or (destination if etype == "CONSULT" else None)
-            d.topics = topics | (para_topics.get(sent.paragraph, set()) if topics else set())
-            d.historical = _historical(trig, ms)
-            d.future = "future" in flags or _marked(trig, ms, "future", 6)
-            d.evidence = (sent.start, sent.end)
-            d.confidence = _confidence(d)
-            drafts.append(d)
+        actors = _actors(ms, ents, pair)
+        triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent) and not _negated(m, ms)]
+        if triggers:
+            drafts.extend(_sentence_events(doc, si, sent, ms, actors, triggers, ents, pair, para_topics, ctx, res))
+        people = [a for a in actors if a.kind == "PERSON"]
+        if people:
+            ctx.last_person = people[0]
     return drafts
+
+
+def _sentence_events(doc: Doc, si: int, sent: Sentence, ms: list[Mention], actors: list[Actor],
+                     triggers: list[Mention], ents: dict[str, Entity], pair: list[str],
+                     para_topics: dict[int, set[str]], ctx: _Context, res: Resources) -> list[Draft]:
+    out: list[Draft] = []
+    role_spans = [(m.tok_start, m.tok_end) for m in ms if m.kind == "ROLE"]
+    places = [m for m in ms if m.kind == "ENT" and ents[m.key].type == "PLACE"
+              and not any(a <= m.tok_start < b for a, b in role_spans) and locative(doc, m.tok_start, res)]
+    topics = {m.key for m in ms if m.kind == "TOPIC"}
+    verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
+    destination = _destination(triggers, ms, ents, role_spans)
+    if destination and not any(_marked(t, ms, "historical", 99) for t in triggers):
+        ctx.destination = destination
+    seen_types: set[str] = set()
+    for trig in _dominant(triggers):
+        etype, mode, cameo = trig.key.split("/")
+        flags = frozenset(f for f in trig.attr("flags").split(";") if f)
+        pattern = trig.attr("pattern") or "nominal"
+        if "object" in flags or etype in seen_types:
+            continue
+        if pattern == "nominal" and etype not in NOMINAL_EVENTS:
+            continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
+        if pattern == "nominal" and any(v.tok_start < trig.tok_start and v.key.split("/")[0] != etype for v in verbs):
+            continue  # a noun after another event's verb is its complement
+        d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
+        _arguments(d, actors, ctx)
+        if not d.source:
+            continue
+        if etype in NEEDS_OTHER_SIDE and pattern == "say" and not _other_side(d):
+            continue
+        if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
+            continue  # only people and states visit (a cargo plane "arriving" is not a visit)
+        seen_types.add(etype)
+        d.location = _location(d, places, ms, ents, res) or (destination if etype == "CONSULT" else None)
+        d.topics = topics | (para_topics.get(sent.paragraph, set()) if topics else set())
+        d.historical = _marked(trig, ms, "historical", 99)
+        d.future = "future" in flags or _marked(trig, ms, "future", 6)
+        d.evidence = (sent.start, sent.end)
+        d.confidence = _confidence(d)
+        out.append(d)
+    return out
+
+
+def locative(doc: Doc, i: int, res: Resources) -> bool:
+    """Is the place at token i introduced as where something is (في/در/إلى/به, or the proclitics ب/ل)?"""
+    lr = res.langs[doc.lang]
+    tok = doc.tokens[i]
+    for stem in tok.stems[1:]:
+        if tok.key.endswith(stem) and any(p in lr.locatives for p in tok.key[: len(tok.key) - len(stem)]):
+            return True
+    for k in range(i - 1, max(-1, i - 4), -1):
+        t = doc.tokens[k]
+        if t.kind != "word":
+            return False
+        if t.key in lr.locatives:
+            return True
+    return False
 
 
 def _other_side(d: Draft) -> bool:
     src = {a.country for a in d.source}
     return any(a.kind == "ORG" or (a.country and a.country not in src) for a in d.target)
-
-
-def _verb_type(m: Mention) -> str:
-    return m.key.split("/", 1)[0]
 
 
 def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
@@ -166,16 +205,12 @@ def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
 
 
 def _marked(trig: Mention, ms: list[Mention], kind: str, window: int) -> bool:
-    """A marker of this kind shortly before the trigger, or right after it."""
+    """A marker of this kind before the trigger (within `window` tokens), or right after it."""
     for m in ms:
         if m.kind == "MARKER" and m.key == kind:
             if 0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= 2:
                 return True
     return False
-
-
-def _historical(trig: Mention, ms: list[Mention]) -> bool:
-    return _marked(trig, ms, "historical", 8)
 
 
 def _negated(trig: Mention, ms: list[Mention]) -> bool:
@@ -184,19 +219,15 @@ def _negated(trig: Mention, ms: list[Mention]) -> bool:
 
 def _dominant(triggers: list[Mention]) -> list[Mention]:
     """Verbs before nouns; within a sentence one event per type (the strongest trigger)."""
-    def rank(m: Mention) -> tuple[int, int]:
-        p = m.attr("pattern")
-        return (1 if p == "nominal" else 0, m.tok_start)
+    def rank(m: Mention) -> tuple[int, int, int]:
+        weak = "weak" in m.attr("flags")
+        return (1 if m.attr("pattern") == "nominal" else 0, 1 if weak else 0, m.tok_start)
 
     return sorted(triggers, key=rank)
 
 
-def _actors(ms: list[Mention], ents: dict[str, Entity]) -> list[Actor]:
+def _actors(ms: list[Mention], ents: dict[str, Entity], pair: list[str]) -> list[Actor]:
     out: list[Actor] = []
-    person_spans: list[tuple[int, int]] = []
-    for m in ms:
-        if m.kind == "ENT" and ents[m.key].type == "PERSON":
-            person_spans.append((m.tok_start, m.tok_end))
     for m in ms:
         if m.kind == "ENT":
             e = ents[m.key]
@@ -205,15 +236,15 @@ def _actors(ms: list[Mention], ents: dict[str, Entity]) -> list[Actor]:
             if e.type == "ORG" and (e.sector == "JRN" or not (e.country or e.sector in ("IGO", "UNO"))):
                 continue  # the outlet reporting it, or "the ministry" of no known state
             out.append(Actor(m.tok_start, e.id, e.country, e.role_key or "", e.type))
-        elif m.kind == "ROLE" and m.key:
+        elif m.kind == "ROLE" and m.key and not m.attr("named"):
             out.append(Actor(m.tok_start, None, m.attr("country") or None, m.key, "ROLE"))
+        elif m.kind == "REF" and m.key == "pair" and len(pair) == 2:
+            out.append(Actor(m.tok_start, None, pair[0], "", "PAIR"))
+            out.append(Actor(m.tok_start, None, pair[1], "", "PAIR"))
     # a state named inside a role phrase or right next to a person is that person's attribute, not an actor
     people = [a for a in out if a.kind in ("PERSON", "ROLE")]
-    keep: list[Actor] = []
-    for a in out:
-        if a.kind == "COUNTRY" and any(p.country == a.country and abs(p.tok - a.tok) <= 8 for p in people):
-            continue
-        keep.append(a)
+    keep = [a for a in out if not (a.kind == "COUNTRY" and any(p.country == a.country and abs(p.tok - a.tok) <= 8
+                                                                for p in people))]
     keep.sort(key=lambda a: a.tok)
     return keep
 
@@ -229,47 +260,55 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
     return out
 
 
-def _arguments(d: Draft, actors: list[Actor], ents: dict[str, Entity], pair: list[str], ms: list[Mention]) -> None:
+def _subject(before: list[Actor], ctx: _Context) -> list[Actor]:
+    """Who acts: the nearest person or office holder before the verb, else the nearest state or organisation;
+    with no one before it (a dropped subject), the person the article spoke of last."""
+    people = [a for a in before if a.kind in ("PERSON", "ROLE")]
+    if people:
+        return [people[-1]]
+    others = [a for a in before if a.kind in ("COUNTRY", "ORG")]
+    if others:
+        return [others[0]]
+    return [ctx.last_person] if ctx.last_person is not None else []
+
+
+def _arguments(d: Draft, actors: list[Actor], ctx: _Context) -> None:
     t = d.trigger.tok_start
     before = [a for a in actors if a.tok < t]
     after = [a for a in actors if a.tok > t]
-    if d.pattern in RECIPROCAL or d.pattern == "nominal" and d.type in ("CONSULT", "SUPPORT", "COOPERATE"):
+    if d.pattern == "nominal":
+        # "the visit of X to Y", "during the meeting, X said": the participants follow the noun; a person
+        # shortly before it is its subject ("X, in a meeting with Y")
+        near = [a for a in before if a.kind == "PERSON" and t - a.tok <= NEAR][-1:]
+        d.source = _dedupe(near + after if after else before)
+    elif d.pattern in RECIPROCAL:
         d.source = _dedupe(actors)
     elif d.pattern == "visit":
-        d.source = _dedupe(before[-1:] or after[:1])
-        d.target = _dedupe([a for a in after if a.kind != "COUNTRY" and a not in d.source][:1])
+        d.source = _dedupe(_subject(before, ctx) or [a for a in after if a.kind in ("PERSON", "ROLE")][:1])
+        d.target = _dedupe([a for a in after if a.kind in ("PERSON", "ROLE", "ORG") and a not in d.source][:1])
     elif d.pattern == "host":
-        d.source = _dedupe(before[-1:])
+        d.source = _dedupe(_subject(before, ctx))
         d.target = _dedupe([a for a in after if a not in d.source][:1])
-    else:  # say, nominal of other types: the speaker acts on the first actor after the verb
-        d.source = _dedupe(before[-1:] or [a for a in after if a.kind == "PERSON"][:1])
-        rest = [a for a in after if a not in d.source and a.sig not in {s.sig for s in d.source}]
+    else:  # say: the speaker acts on the first actor after the verb, else on a state named before it
+        d.source = _dedupe(_subject(before, ctx))
+        src = {s.sig for s in d.source}
+        src_countries = {s.country for s in d.source}
+        rest = [a for a in after if a.sig not in src and a.kind != "PAIR"]
         if not rest:
-            rest = [a for a in before[:-1] if a.kind in ("COUNTRY", "ORG") and a.sig not in {s.sig for s in d.source}]
+            rest = [a for a in before if a.kind in ("COUNTRY", "ORG") and a.sig not in src
+                    and a.country not in src_countries]
         d.target = _dedupe(rest[:1])
 
 
-def _location(d: Draft, places: list[Mention], actors: list[Actor], ents: dict[str, Entity],
-              ms: list[Mention], res: Resources) -> str | None:
-    towns = [p for p in places if _place_kind(ents[p.key], res) != "region"]
-    if towns:
-        # a place after the trigger is where it happened more often than one before it
-        after = [p for p in towns if p.tok_start > d.trigger.tok_start]
-        return (after or towns)[0].key
-    if d.pattern == "visit":
-        for m in ms:
-            if m.kind == "ENT" and m.tok_start > d.trigger.tok_start and ents[m.key].type == "COUNTRY":
-                return m.key
-    return None
-
-
-def _destination(triggers: list[Mention], ms: list[Mention], ents: dict[str, Entity]) -> str | None:
-    """Where a visit in this sentence goes: the place or state named right after a visit word."""
+def _destination(triggers: list[Mention], ms: list[Mention], ents: dict[str, Entity],
+                 role_spans: list[tuple[int, int]]) -> str | None:
+    """Where a visit in this sentence goes: the place or state named shortly after a visit word."""
     for t in triggers:
-        if t.attr("pattern") != "visit":
+        if t.attr("pattern") != "visit" and t.key.split("/")[2] not in VISIT_CODES:
             continue
         for m in ms:
-            if m.kind == "ENT" and 0 <= m.tok_start - t.tok_end <= 2 and ents[m.key].type in ("PLACE", "COUNTRY"):
+            if (m.kind == "ENT" and 0 <= m.tok_start - t.tok_end <= 4 and ents[m.key].type in ("PLACE", "COUNTRY")
+                    and not any(a <= m.tok_start < b for a, b in role_spans)):
                 return m.key
     return None
 
@@ -279,10 +318,18 @@ def _place_kind(e: Entity, res: Resources) -> str:
     return info.kind if info else ""
 
 
+def _location(d: Draft, places: list[Mention], ms: list[Mention], ents: dict[str, Entity],
+              res: Resources) -> str | None:
+    towns = [p for p in places if _place_kind(ents[p.key], res) != "region"]
+    if towns:
+        # a place after the trigger is where it happened more often than one before it
+        after = [p for p in towns if p.tok_start > d.trigger.tok_start]
+        return (after or towns)[0].key
+    return None
+
+
 def _confidence(d: Draft) -> float:
     c = 0.5 if d.pattern == "nominal" else 0.7
-    if "weak" in d.flags:
-        c -= 0.25
     states = {a.country for a in d.source + d.target if a.country}
     if len(states) >= 2 or d.target:
         c += 0.15
@@ -290,6 +337,8 @@ def _confidence(d: Draft) -> float:
         c += 0.05
     if d.location:
         c += 0.05
+    if "weak" in d.flags:
+        c = min(c, WEAK_CONFIDENCE)
     return max(0.05, min(c, 0.95))
 
 
@@ -297,52 +346,109 @@ def dyad(actors: Sequence[Actor]) -> tuple[str, ...]:
     return tuple(sorted({a.country for a in actors if a.country}))
 
 
+def _persons(actors: Sequence[Actor]) -> list[Actor]:
+    return [a for a in actors if a.kind in ("PERSON", "ROLE")]
+
+
+def complete(doc: Doc, drafts: list[Draft], res: Resources) -> None:
+    """Fill, from the rest of the article, what an event's own sentence leaves out."""
+    ents = _entity_index(doc)
+    by_sentence: dict[int, list[Draft]] = {}
+    for d in drafts:
+        for si in d.sentences:
+            by_sentence.setdefault(si, []).append(d)
+    # "the meeting ended with the signing of a memorandum": the signing shares the meeting's place, people, last day
+    for d in drafts:
+        if d.type == "CONSULT":
+            continue
+        host = next((o for si in d.sentences for o in by_sentence.get(si, ()) if o.type == "CONSULT"
+                     and o.historical == d.historical), None)
+        if host is None:
+            continue
+        d.location = d.location or host.location
+        if d.date is None and host.date is not None and host.date.end:
+            end = host.date.end
+            d.date = DateValue(end, end, host.date.text, None, host.date.calendar)
+        if not _persons(d.source) and d.type in ("SUPPORT", "AGREE"):
+            d.source.extend(a for a in host.source if a.kind in ("PERSON", "ROLE"))
+    lead = _lead_persons(doc, ents)
+    destination = _first_destination(drafts)
+    first_town = _first_town(doc, ents, res)
+    for d in drafts:
+        if d.historical:
+            continue
+        dy = set(dyad(d.source + d.target))
+        if d.type in ("CONSULT", "SUPPORT") and not _persons(d.source + d.target):
+            # "the two ministers exchanged views": the people the lead named
+            d.source.extend(a for a in lead if a.country in dy and a.sig not in {s.sig for s in d.source})
+        if d.location is None and d.type == "CONSULT":
+            d.location = destination or (first_town if first_town and ents[first_town].country in dy else None)
+
+
+def _lead_persons(doc: Doc, ents: dict[str, Entity]) -> list[Actor]:
+    """Persons named in the first sentences of the article (its lead)."""
+    limit = doc.sentences[min(2, len(doc.sentences) - 1)].end if doc.sentences else 0
+    out: list[Actor] = []
+    seen: set[str] = set()
+    for m in doc.mentions:
+        if m.kind == "ENT" and m.start < limit and ents[m.key].type == "PERSON" and m.key not in seen:
+            seen.add(m.key)
+            e = ents[m.key]
+            out.append(Actor(m.tok_start, e.id, e.country, e.role_key or "", "PERSON"))
+    return out
+
+
+def _first_destination(drafts: list[Draft]) -> str | None:
+    for d in drafts:
+        if d.pattern == "visit" and d.location and not d.historical:
+            return d.location
+    return None
+
+
+def _first_town(doc: Doc, ents: dict[str, Entity], res: Resources) -> str | None:
+    role_spans = [(m.tok_start, m.tok_end) for m in doc.mentions if m.kind == "ROLE"]
+    for m in doc.mentions:
+        if m.kind == "ENT" and ents[m.key].type == "PLACE" and _place_kind(ents[m.key], res) in ("capital", "city") \
+                and not any(a <= m.tok_start < b for a, b in role_spans):
+            return m.key
+    return None
+
+
 def event_id(doc_id: str, d: Draft, dy: tuple[str, ...]) -> str:
     raw = f"{doc_id}|{d.type}|{d.cameo}|{'-'.join(dy)}|{d.evidence[0]}|{d.trigger.start}"
     return "ev_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
 
 
-def sentence_text(doc: Doc, s: Sentence) -> str:
-    assert doc.norm is not None
-    return doc.norm.text[s.start:s.end]
-
-
-def finalise(doc: Doc, drafts: list[Draft], res: Resources, pair: list[str], min_confidence: float = 0.5) -> list[Event]:
+def finalise(doc: Doc, drafts: list[Draft], res: Resources, pair: list[str],
+             min_confidence: float = MIN_CONFIDENCE) -> list[Event]:
     ents = _entity_index(doc)
     events: list[Event] = []
     for d in drafts:
         etype, mode, cameo = d.type, d.mode, d.cameo
         if d.future and etype in _FUTURE_TO_AGREE:
             etype, mode, cameo = "AGREE", None, _FUTURE_TO_AGREE[etype]
-        src = tuple(x for x in dict.fromkeys(_actor_ids(doc, d.source, ents)) if x)
-        tgt = tuple(x for x in dict.fromkeys(_actor_ids(doc, d.target, ents)) if x and x not in src)
+        src = tuple(x for x in dict.fromkeys(_actor_ids(doc, d.source)) if x)
+        tgt = tuple(x for x in dict.fromkeys(_actor_ids(doc, d.target)) if x and x not in src)
+        if not src:
+            continue
         dy = dyad(d.source + d.target)
-        if (etype in ("CONSULT", "SUPPORT") and d.pattern in RECIPROCAL | {"nominal"} and len(dy) < 2 and len(pair) == 2
-                and (not dy or dy[0] in pair)):
-            dy = tuple(sorted(pair))
-            src = src + tuple(x for x in (_country_entity(doc, c) for c in pair) if x and x not in src
-                              and not any(ents[s].country == ents[x].country for s in src if s in ents))
         loc_country = ents[d.location].country if d.location and d.location in ents else None
         if etype == "CONSULT" and len(dy) == 1 and loc_country and loc_country not in dy:
-            dy = tuple(sorted({dy[0], loc_country}))
-        if not dy:
-            continue
-        if d.confidence < min_confidence:
+            dy = tuple(sorted({dy[0], loc_country}))  # met the hosts during a visit abroad
+        if not dy or d.confidence < min_confidence:
             continue
         if etype == "CONSULT" and mode is None and loc_country and len(dy) == 2:
             mode, cameo = "visit", "043" if cameo == "040" else cameo
-        contexts = _contexts(d.topics, etype, cameo, res)
-        ev_span = doc.span(*d.evidence)
-        trig_span = doc.span(d.trigger.start, d.trigger.end)
         events.append(Event(
             id=event_id(doc.doc_id, d, dy), type=etype, mode=mode, cameo=cameo, source=src, target=tgt, dyad=dy,
-            location=d.location, date=d.date, topics=tuple(sorted(d.topics)), context=contexts,
-            historical=d.historical, confidence=d.confidence, evidence=ev_span, trigger=trig_span,
+            location=d.location, date=d.date, topics=tuple(sorted(d.topics)),
+            context=_contexts(d.topics, etype, cameo, res), historical=d.historical, confidence=d.confidence,
+            evidence=doc.span(*d.evidence), trigger=doc.span(d.trigger.start, d.trigger.end),
         ))
     return events
 
 
-def _actor_ids(doc: Doc, actors: list[Actor], ents: dict[str, Entity]) -> list[str]:
+def _actor_ids(doc: Doc, actors: list[Actor]) -> list[str]:
     out = []
     for a in actors:
         if a.entity:

@@ -206,11 +206,12 @@ def link(doc: Doc, res: Resources) -> Doc:
             continue
         for i, j in d.tok_spans:
             mentions.append(Mention("ENT", ids[key], i, j, tokens[i].start, tokens[j - 1].end, (("type", d.type),)))
-    named_roles = {id(p.role) for p in persons if p.role is not None}
+    named_roles = {(p.role.i, p.role.j) for p in persons if p.role is not None}
     for rp in roles:
-        if id(rp) in named_roles:
-            continue
-        attrs = (("country", rp.country or ""), ("english", rp.english), ("org", rp.org or ""))
+        # every role phrase is kept: unnamed ones stand for their state as actors, named ones mark the
+        # words (a governor's province) that are not where an event happened
+        named = "1" if (rp.i, rp.j) in named_roles else ""
+        attrs = (("country", rp.country or ""), ("english", rp.english), ("org", rp.org or ""), ("named", named))
         mentions.append(Mention("ROLE", rp.office, rp.i, rp.j, tokens[rp.i].start, tokens[rp.j - 1].end, attrs))
     for m in other:
         mentions.append(mention(m, tokens))
