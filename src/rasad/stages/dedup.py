@@ -24,9 +24,13 @@ def covers(x: Actor, y: Actor) -> bool:
     """x and y may be the same participant: the same entity, or an unnamed office holder and a person in it."""
     if x.sig == y.sig:
         return True
-    if "ROLE" not in (x.kind, y.kind) or not x.role_key or x.role_key != y.role_key:
+    if "ROLE" not in (x.kind, y.kind) or not x.role_key or not y.role_key:
         return False
-    return x.country is None or y.country is None or x.country == y.country
+    if not (x.country is None or y.country is None or x.country == y.country):
+        return False
+    # "the minister" may be "the interior minister": the unnamed role's words are all in the other's role
+    role, other = (x, y) if x.kind == "ROLE" else (y, x)
+    return set(role.role_key.split()) <= set(other.role_key.split())
 
 
 def compatible(a: Draft, b: Draft) -> bool:
@@ -42,7 +46,7 @@ def compatible(a: Draft, b: Draft) -> bool:
     if not pa or not pb:
         # a later reading that names nobody refers back ("the two sides discussed"); an earlier one that named
         # nobody takes the participants named later only when it was a noun ("the meeting ... attended by")
-        return not pb or a.pattern == "nominal"
+        return not pb or (a.pattern == "nominal" and b.pattern == "nominal")
     if not any(covers(x, y) for x in pa for y in pb):
         return False
     # two different people of one state on the same event: two meetings

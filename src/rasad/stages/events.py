@@ -235,9 +235,9 @@ def _actors(ms: list[Mention], ents: dict[str, Entity], pair: list[str]) -> list
                 continue
             if e.type == "ORG" and (e.sector == "JRN" or not (e.country or e.sector in ("IGO", "UNO"))):
                 continue  # the outlet reporting it, or "the ministry" of no known state
-            out.append(Actor(m.tok_start, e.id, e.country, e.role_key or "", e.type))
+            out.append(Actor(m.tok_start, e.id, e.country, e.role or "", e.type))
         elif m.kind == "ROLE" and m.key and not m.attr("named"):
-            out.append(Actor(m.tok_start, None, m.attr("country") or None, m.key, "ROLE"))
+            out.append(Actor(m.tok_start, None, m.attr("country") or None, m.attr("english") or m.key, "ROLE"))
         elif m.kind == "REF" and m.key == "pair" and len(pair) == 2:
             out.append(Actor(m.tok_start, None, pair[0], "", "PAIR"))
             out.append(Actor(m.tok_start, None, pair[1], "", "PAIR"))
@@ -394,7 +394,7 @@ def _lead_persons(doc: Doc, ents: dict[str, Entity]) -> list[Actor]:
         if m.kind == "ENT" and m.start < limit and ents[m.key].type == "PERSON" and m.key not in seen:
             seen.add(m.key)
             e = ents[m.key]
-            out.append(Actor(m.tok_start, e.id, e.country, e.role_key or "", "PERSON"))
+            out.append(Actor(m.tok_start, e.id, e.country, e.role or "", "PERSON"))
     return out
 
 

@@ -31,6 +31,7 @@ class _Draft:
     spans: list[tuple[int, int]] = field(default_factory=list)  # normalised offsets
     tok_spans: list[tuple[int, int]] = field(default_factory=list)
     words: tuple[str, ...] = ()
+    named: bool = False  # native holds a name form (not an adjective or official name)
 
 
 def _words(tokens: Sequence[Token], i: int, j: int) -> tuple[str, ...]:
@@ -166,8 +167,8 @@ def link(doc: Doc, res: Resources) -> Doc:
             c = res.countries.get(m.entry.key)
             d = draft(f"C:{m.entry.key}", _Draft("COUNTRY", m.entry.key, m.entry.form, m.entry.key,
                                                   name=c.name if c else m.entry.key, kb_id=(c.qid or None) if c else None))
-            if m.entry.attr("sub") in ("name", "official") and d.native != m.entry.form and _is_adj_form(d.native, lr):
-                d.native = m.entry.form
+            if m.entry.attr("sub") == "name" and d.native != m.entry.form and not d.named:
+                d.native, d.named = m.entry.form, True  # the state's name, not an adjective, is its native form
         elif k == "PLACE":
             p = res.places.get(m.entry.key)
             d = draft(f"P:{m.entry.key}", _Draft("PLACE", m.entry.key, m.entry.form, p.country if p else None,
@@ -187,6 +188,15 @@ def link(doc: Doc, res: Resources) -> Doc:
     for key, d in person_drafts:
         draft(key, d)
     _corefer_surnames(tokens, [d for _, d in person_drafts], drafts, lr.particles)
+    named_roles = {(p.role.i, p.role.j) for p in persons if p.role is not None}
+    for rp in roles:
+        if (rp.i, rp.j) in named_roles or not rp.english:
+            continue
+        holder = _role_holder(rp, [d for _, d in person_drafts], res)
+        if holder is not None:
+            holder.spans.append((tokens[rp.i].start, tokens[rp.j - 1].end))
+            holder.tok_spans.append((rp.i, rp.j))
+            named_roles.add((rp.i, rp.j))
     # assemble entities in order of first mention
     order.sort(key=lambda k: min(drafts[k].spans)[0] if drafts[k].spans else 0)
     entities: list[Entity] = []
@@ -206,7 +216,6 @@ def link(doc: Doc, res: Resources) -> Doc:
             continue
         for i, j in d.tok_spans:
             mentions.append(Mention("ENT", ids[key], i, j, tokens[i].start, tokens[j - 1].end, (("type", d.type),)))
-    named_roles = {(p.role.i, p.role.j) for p in persons if p.role is not None}
     for rp in roles:
         # every role phrase is kept: unnamed ones stand for their state as actors, named ones mark the
         # words (a governor's province) that are not where an event happened
@@ -217,10 +226,6 @@ def link(doc: Doc, res: Resources) -> Doc:
         mentions.append(mention(m, tokens))
     mentions.sort(key=lambda x: (x.tok_start, -x.tok_end))
     return replace(doc, entities=tuple(entities), mentions=tuple(mentions))
-
-
-def _is_adj_form(form: str, lr: LangResources) -> bool:
-    return True
 
 
 def _adjacent_country(m: Match, sel: list[Match]) -> str | None:
@@ -282,6 +287,20 @@ def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangRes
     return out
 
 
+def _role_holder(rp: RolePhrase, persons: list[_Draft], res: Resources) -> _Draft | None:
+    """The one person of the article an unnamed role phrase refers to ("the Russian minister", "وزیر کشور")."""
+    words = set(rp.english.replace("former ", "").split())
+    qualifiers = {w for r in res.roles.values() if r.kind == "prefix" for w in r.english.split()}
+    found = []
+    for d in persons:
+        if not d.role or (rp.country and d.country and rp.country != d.country):
+            continue
+        pw = set(d.role.split())
+        if words <= pw and not ((pw - words) & qualifiers) and not ((words - pw) & qualifiers):
+            found.append(d)
+    return found[0] if len(found) == 1 else None
+
+
 def _suffix_of(words: tuple[str, ...], known: dict[tuple[str, ...], _Draft]) -> _Draft | None:
     """An earlier person whose name ends with these words (the surname used alone)."""
     for full, d in known.items():
@@ -295,9 +314,9 @@ def _corefer_surnames(tokens: Sequence[Token], persons: list[_Draft], drafts: di
     """Later mentions of a person by surname alone, anywhere in the document."""
     covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
     for d in persons:
-        if len(d.words) < 2:
-            continue
-        forms = {d.words[k:] for k in range(1, len(d.words))
+        if not d.words or (len(d.words) == 1 and len(d.words[0]) < 5):
+            continue  # a short single word alone is too common to be taken for the same person everywhere
+        forms = {d.words[k:] for k in range(len(d.words))
                  if any(w not in particles for w in d.words[k:])}
         for form in sorted(forms, key=len, reverse=True):
             n = len(form)
