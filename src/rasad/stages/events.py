@@ -72,6 +72,7 @@ class Draft:
     evidence: tuple[int, int] = (0, 0)
     merged: int = 1  # how many trigger readings this event gathers
     sentences: set[int] = field(default_factory=set)
+    visit_destination: str | None = None  # where a visit word in its sentence says someone went
 
 
 @dataclass(slots=True)
@@ -166,8 +167,9 @@ def _sentence_events(doc: Doc, si: int, sent: Sentence, ms: list[Mention], actor
             continue  # only people and states visit (a cargo plane "arriving" is not a visit)
         seen_types.add(etype)
         d.location = _location(d, places, ms, ents, res) or (destination if etype == "CONSULT" else None)
+        d.visit_destination = destination
         d.topics = topics | (para_topics.get(sent.paragraph, set()) if topics else set())
-        d.historical = _marked(trig, ms, "historical", 99)
+        d.historical = _marked(trig, ms, "historical", 99, after=6)
         d.future = "future" in flags or _marked(trig, ms, "future", 6)
         d.evidence = (sent.start, sent.end)
         d.confidence = _confidence(d)
@@ -204,11 +206,11 @@ def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
     return opened > 0 or before.count('"') % 2 == 1
 
 
-def _marked(trig: Mention, ms: list[Mention], kind: str, window: int) -> bool:
-    """A marker of this kind before the trigger (within `window` tokens), or right after it."""
+def _marked(trig: Mention, ms: list[Mention], kind: str, window: int, after: int = 2) -> bool:
+    """A marker of this kind before the trigger (within `window` tokens), or shortly after it."""
     for m in ms:
         if m.kind == "MARKER" and m.key == kind:
-            if 0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= 2:
+            if 0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= after:
                 return True
     return False
 
@@ -380,9 +382,18 @@ def complete(doc: Doc, drafts: list[Draft], res: Resources) -> None:
         dy = set(dyad(d.source + d.target))
         if d.type in ("CONSULT", "SUPPORT") and not _persons(d.source + d.target):
             # "the two ministers exchanged views": the people the lead named
-            d.source.extend(a for a in lead if a.country in dy and a.sig not in {s.sig for s in d.source})
-        if d.location is None and d.type == "CONSULT":
-            d.location = destination or (first_town if first_town and ents[first_town].country in dy else None)
+            known = {s.sig for s in d.source}
+            added = [a for a in lead if a.country in dy and a.sig not in known]
+            d.source.extend(added)
+            if len({a.country for a in added}) >= 2:
+                d.confidence = max(d.confidence, 0.6)
+        if d.location is None and d.type in ("CONSULT", "SUPPORT"):
+            # signed during the visit: where the visit was; else where the article says someone went,
+            # else the first city it names in one of the states
+            visit = next((o for o in drafts if o.type == "CONSULT" and o.location and not o.historical
+                          and set(dyad(o.source + o.target)) == dy), None)
+            d.location = (visit.location if visit and d.type == "SUPPORT" else None) or destination or (
+                first_town if first_town and ents[first_town].country in dy else None)
 
 
 def _lead_persons(doc: Doc, ents: dict[str, Entity]) -> list[Actor]:
@@ -400,8 +411,8 @@ def _lead_persons(doc: Doc, ents: dict[str, Entity]) -> list[Actor]:
 
 def _first_destination(drafts: list[Draft]) -> str | None:
     for d in drafts:
-        if d.pattern == "visit" and d.location and not d.historical:
-            return d.location
+        if d.visit_destination and not d.historical:
+            return d.visit_destination
     return None
 
 
