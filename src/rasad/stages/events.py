@@ -19,8 +19,10 @@ from rasad.records import DateValue, Doc, Entity, Event, Mention, Sentence
 from rasad.resources import Resources
 
 RECIPROCAL = frozenset({"meet", "sign"})
-# Event types a noun alone may report ("the meeting", "the signing"); for the others a verb is needed.
-NOMINAL_EVENTS = frozenset({"CONSULT", "SUPPORT"})
+# Event types a noun alone may report ("the meeting", "the signing", "joint exercises began"); for the others
+# a verb is needed: their nouns are mostly what is talked about ("condemned the attack"), and a noun does not
+# tell who did it to whom.
+NOMINAL_EVENTS = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
 # Verbal events coded only with an identified recipient in another state (or an organisation): the press is
 # full of calls, praise and readiness "for cooperation" that are no event between states.
 NEEDS_OTHER_SIDE = frozenset({"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "CONCEDE", "SANCTION", "AID",
