@@ -12,8 +12,28 @@ ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
 MIXED = st.one_of(
     ARABIC,
     st.characters(min_codepoint=0x20, max_codepoint=0x7E),
-    st.sampled_from(["\u200c", "\u200d", "\u200e", "\u200f", "\u202b", "\u202c", "\u0640", "\u064e", "\u0651",
-                     "\ufefb", "\ufe8d", "\u00a0", "\n", "😀", "\u0301", "\u06f2", "\u0662", "\u2066"]),
+    st.sampled_from(
+        [
+            "\u200c",
+            "\u200d",
+            "\u200e",
+            "\u200f",
+            "\u202b",
+            "\u202c",
+            "\u0640",
+            "\u064e",
+            "\u0651",
+            "\ufefb",
+            "\ufe8d",
+            "\u00a0",
+            "\n",
+            "😀",
+            "\u0301",
+            "\u06f2",
+            "\u0662",
+            "\u2066",
+        ]
+    ),
 )
 
 

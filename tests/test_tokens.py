@@ -35,8 +35,8 @@ def test_numbers_and_numeric_dates_are_one_token(res: Resources) -> None:
 
 def test_sentences_split_on_arabic_punctuation_and_lines(res: Resources) -> None:
     text = "التقى الوزيران في طهران. وبحثا التعاون؟ نعم\nسطر جديد"
-    nt, toks, sents = _tok(res, "ar", text)
-    got = [nt.text[s.start:s.end] for s in sents]
+    nt, _, sents = _tok(res, "ar", text)
+    got = [nt.text[s.start : s.end] for s in sents]
     assert got == ["التقى الوزيران في طهران.", "وبحثا التعاون؟", "نعم", "سطر جديد"]
     assert sents[3].paragraph == 1
 

@@ -60,8 +60,16 @@ class Pipeline:
         if len(text) > MAX_CHARS:
             warnings.append(f"text of {len(text):,} characters cut to the first {MAX_CHARS:,}")
         pub_text = inp.published or published
-        doc = Doc(doc_id=inp.doc_id, text=text[:MAX_CHARS], title=inp.title, published=parse_published(pub_text),
-                  published_text=pub_text, source=inp.source, url=inp.url, warnings=tuple(warnings))
+        doc = Doc(
+            doc_id=inp.doc_id,
+            text=text[:MAX_CHARS],
+            title=inp.title,
+            published=parse_published(pub_text),
+            published_text=pub_text,
+            source=inp.source,
+            url=inp.url,
+            warnings=tuple(warnings),
+        )
         doc = self.run(doc, lang)
         elapsed = time.perf_counter() - t0
         w = list(doc.warnings)
@@ -106,20 +114,27 @@ class Pipeline:
 
 
 def attach_dates(doc: Doc, drafts: list[events.Draft], res: Resources) -> None:
-    """Each event gets the date read in its sentence (the one nearest its trigger)."""
+    """Each event gets the date read in its sentence (the one nearest its trigger).
+
+    Dates are read only in sentences that report an event: most of an article is never searched.
+    """
     if not drafts or doc.norm is None:
         return
-    found = find_dates(doc.norm.text, res.langs[doc.lang].dates, doc.published)
-    if not found:
-        return
+    lex = res.langs[doc.lang].dates
+    found: dict[int, list[tuple[int, int, DateValue, bool]]] = {}
     for d in drafts:
-        s = doc.sentences[d.sentence]
-        inside = [m for m in found if s.start <= m.start < s.end]
+        si = d.sentence
+        if si not in found:
+            s = doc.sentences[si]
+            found[si] = [
+                (m.start + s.start, m.end + s.start, m.value, m.year_only)
+                for m in find_dates(doc.norm.text[s.start : s.end], lex, doc.published)
+            ]
+        inside = found[si]
         if not inside:
             continue
-        best = min(inside, key=lambda m: abs(m.start - d.trigger.start))
-        v = best.value
-        d.date = DateValue(v.start, v.end, doc.span(best.start, best.end).text, v.weekday, v.calendar)
-        d.date_pos = best.start
-        if best.year_only and v.start and doc.published and v.start[:4] < str(doc.published.year):
+        start, end, v, year_only = min(inside, key=lambda m: abs(m[0] - d.trigger.start))
+        d.date = DateValue(v.start, v.end, doc.span(start, end).text, v.weekday, v.calendar)
+        d.date_pos = start
+        if year_only and v.start and doc.published and v.start[:4] < str(doc.published.year):
             d.historical = True

@@ -107,6 +107,8 @@ class Resources:
     persons: dict[str, KBPerson]
     name_units: dict[str, NameUnit]
     cameo: dict[str, dict[str, str]]
+    cameo_plover: dict[str, tuple[str, str, tuple[str, ...]]]  # CAMEO code -> (PLOVER type, mode, contexts)
+    contexts: frozenset[str]  # PLOVER's 37 contexts
     topic_contexts: dict[str, tuple[str, ...]]
     letters: dict[str, tuple[str, str, str]]  # folded letter -> (medial, initial, final) Latin
     conventions: tuple[tuple[str, str, str], ...]  # (country, regex, replacement)
@@ -142,7 +144,13 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
     for r in _rows(d / "persons.tsv"):
         add(r["form"], "PERSON", r["person_id"])
     for r in _rows(d / "triggers.tsv"):
-        add(r["form"], "TRIGGER", f'{r["type"]}/{r["mode"]}/{r["cameo"]}', pattern=r["pattern"], flags=r.get("flags", ""))
+        add(
+            r["form"],
+            "TRIGGER",
+            f"{r['type']}/{r['mode']}/{r['cameo']}",
+            pattern=r["pattern"],
+            flags=r.get("flags", ""),
+        )
     for r in _rows(d / "topics.tsv"):
         add(r["form"], "TOPIC", r["topic"])
     for r in _rows(d / "markers.tsv"):
@@ -153,19 +161,27 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
     stop = {fold(r["form"]) for r in _rows(d / "stopwords.tsv")}
     stop |= {fold(r["form"]) for r in _rows(d / "function_words.tsv")}
     # words that make a following weekday or place-like word a date (روز دوشنبه، اليوم الأربعاء)
-    relative = {ws[0] for r in _rows(d / "relative.tsv") if r.get("kind") in _DAY_WORD_KINDS
-                for ws in [form_words(r["form"], art)] if len(ws) == 1}
+    relative = {
+        ws[0]
+        for r in _rows(d / "relative.tsv")
+        if r.get("kind") in _DAY_WORD_KINDS
+        for ws in [form_words(r["form"], art)]
+        if len(ws) == 1
+    }
     relative |= {w for r in _rows(d / "weekdays.tsv") for w in form_words(r["form"], art)}
     return LangResources(
         lang=lang,
         clitics=clitics,
-        gazetteer=build_gazetteer(entries, (*clitics.suffixes, *(f for f, (k, _) in particles.items() if k == "suffix"))),
+        gazetteer=build_gazetteer(
+            entries, (*clitics.suffixes, *(f for f, (k, _) in particles.items() if k == "suffix"))
+        ),
         dates=load_date_lexicon(d),
         stopwords=frozenset(stop),
         particles=particles,
         relative_words=frozenset(relative),
-        locatives=frozenset(fold(r["form"]) for r in _rows(d / "prepositions.tsv")
-                            if r["kind"] in ("locative", "directional")),
+        locatives=frozenset(
+            fold(r["form"]) for r in _rows(d / "prepositions.tsv") if r["kind"] in ("locative", "directional")
+        ),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
     )
 
@@ -186,7 +202,9 @@ def _name_units() -> dict[str, NameUnit]:
     surname: dict[str, int] = defaultdict(int)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        for key, latin, country, role, count in con.execute("SELECT arabic_key, latin, country, role, count FROM units"):
+        for key, latin, country, role, count in con.execute(
+            "SELECT arabic_key, latin, country, role, count FROM units"
+        ):
             k = fold(key)
             fam = "fa" if country in persian else "ar"
             cur = best[k].get(fam)
@@ -205,12 +223,29 @@ def _name_units() -> dict[str, NameUnit]:
     return out
 
 
+def _cameo2plover(path: Path) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """PLOVER's own CAMEO→PLOVER table (lines like `057: SUPPORT, , diplomatic # Sign formal agreement`)."""
+    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        body = line.split("#", 1)[0]
+        if ":" not in body:
+            continue
+        code, rest = body.split(":", 1)
+        parts = [p.strip() for p in rest.split(",")]
+        if not code.strip().isdigit() or not parts or not parts[0]:
+            continue
+        mode = parts[1] if len(parts) > 1 else ""
+        contexts = tuple(c.strip() for c in (parts[2] if len(parts) > 2 else "").split(";") if c.strip())
+        out[code.strip()] = (parts[0], mode, contexts)
+    return out
+
+
 def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
     t0 = time.perf_counter()
     common = DATA_DIR / "common"
-    countries = {
-        r["iso3"]: Country(r["iso3"], r["name"], r.get("qid", "")) for r in _rows(common / "countries.tsv")
-    }
+    countries = {r["iso3"]: Country(r["iso3"], r["name"], r.get("qid", "")) for r in _rows(common / "countries.tsv")}
     places: dict[str, PlaceInfo] = {}
     orgs: dict[str, OrgInfo] = {}
     roles: dict[str, RoleInfo] = {}
@@ -229,8 +264,9 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
     for r in _rows(DATA_DIR / "actors" / "offices.tsv"):
         offices[r["person_id"]].append((r["role_key"], r["country"], r.get("start", ""), r.get("end", "")))
     persons = {
-        r["person_id"]: KBPerson(r["person_id"], r["latin"], r["country"], r.get("qid", ""),
-                                 tuple(offices.get(r["person_id"], ())))
+        r["person_id"]: KBPerson(
+            r["person_id"], r["latin"], r["country"], r.get("qid", ""), tuple(offices.get(r["person_id"], ()))
+        )
         for r in _rows(DATA_DIR / "actors" / "persons.tsv")
     }
     boiler = [r["form"] for lang in languages for r in _rows(lang_dir(lang) / "boilerplate.tsv")]
@@ -252,9 +288,13 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         persons=persons,
         name_units=_name_units(),
         cameo=cameo,
+        cameo_plover=_cameo2plover(onto / "CAMEO2PLOVER-2021.txt"),
+        contexts=frozenset(r["context"] for r in _rows(onto / "plover_contexts.tsv")),
         topic_contexts=topic_contexts,
         letters={r["char"]: (r["latin"], r["initial"], r["final"]) for r in _rows(common / "romanise.tsv")},
-        conventions=tuple((r["country"], r["pattern"], r["replacement"]) for r in _rows(common / "name_conventions.tsv")),
+        conventions=tuple(
+            (r["country"], r["pattern"], r["replacement"]) for r in _rows(common / "name_conventions.tsv")
+        ),
         arab_style=frozenset(r["iso3"] for r in _rows(common / "name_styles.tsv") if r["style"] == "arab"),
         data_version=data_version(),
         load_seconds=time.perf_counter() - t0,

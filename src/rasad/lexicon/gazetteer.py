@@ -55,7 +55,7 @@ def form_words(form: str, article: str = "") -> tuple[str, ...]:
     out = []
     for w in _WORDS.findall(fold(form)):
         if article and w.startswith(article) and len(w) - len(article) >= 2:
-            w = w[len(article):]
+            w = w[len(article) :]
         out.append(w)
     return tuple(out)
 

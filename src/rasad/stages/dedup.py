@@ -39,9 +39,10 @@ def compatible(a: Draft, b: Draft) -> bool:
     da, db = dyad(a.source + a.target), dyad(b.source + b.target)
     if da and db and not (set(da) <= set(db) or set(db) <= set(da)):
         return False
-    if a.date and b.date and a.date.start and b.date.start and a.date.start != b.date.start:
-        if not (a.date.end and a.date.start <= b.date.start <= a.date.end):
-            return False
+    da_, db_ = a.date, b.date
+    if (da_ and db_ and da_.start and db_.start and da_.start != db_.start
+            and not (da_.end and da_.start <= db_.start <= da_.end)):
+        return False  # different days, and not one inside the other's range
     pa, pb = _persons(a), _persons(b)
     if not pa or not pb:
         # a later reading that names nobody refers back ("the two sides discussed"); an earlier one that named

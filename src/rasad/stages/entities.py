@@ -64,8 +64,9 @@ def _quoted(tokens: Sequence[Token], m: Match) -> bool:
     return (m.i > 0 and tokens[m.i - 1].text in _QUOTES) or (m.j < len(tokens) and tokens[m.j].text in _QUOTES)
 
 
-def _keep_ambiguous(m: Match, tokens: Sequence[Token], sel: list[Match], doc_countries: set[str],
-                    res: Resources, lr: LangResources) -> bool:
+def _keep_ambiguous(
+    m: Match, tokens: Sequence[Token], sel: list[Match], doc_countries: set[str], res: Resources, lr: LangResources
+) -> bool:
     kind = m.entry.kind
     if kind == "PLACE":
         info = res.places.get(m.entry.key)
@@ -76,8 +77,10 @@ def _keep_ambiguous(m: Match, tokens: Sequence[Token], sel: list[Match], doc_cou
     if kind == "ORG":
         if _quoted(tokens, m):
             return True
-        return any(o is not m and o.entry.kind == "ORG" and abs(o.i - m.i) <= 6 and "ambiguous" not in o.entry.attr("flags")
-                   for o in sel)
+        return any(
+            o is not m and o.entry.kind == "ORG" and abs(o.i - m.i) <= 6 and "ambiguous" not in o.entry.attr("flags")
+            for o in sel
+        )
     return True
 
 
@@ -96,7 +99,11 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
             info = res.places.get(m.entry.key)
             if info and info.country:
                 doc_countries.add(info.country)
-    sel = [m for m in sel if "ambiguous" not in m.entry.attr("flags") or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr)]
+    sel = [
+        m
+        for m in sel
+        if "ambiguous" not in m.entry.attr("flags") or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr)
+    ]
     other = [m for m in found if m.entry.kind not in _PRIORITY]
     return sel, other
 
@@ -122,8 +129,14 @@ def _country_of(m: Match, res: Resources) -> str | None:
     return None
 
 
-def role_phrases(tokens: Sequence[Token], sel: list[Match], res: Resources, lr: LangResources,
-                 sent_end: list[int], refs: Sequence[Match] = ()) -> list[RolePhrase]:
+def role_phrases(
+    tokens: Sequence[Token],
+    sel: list[Match],
+    res: Resources,
+    lr: LangResources,
+    sent_end: list[int],
+    refs: Sequence[Match] = (),
+) -> list[RolePhrase]:
     """Compose role phrases from adjacent ROLE parts and the state, place or organisation they belong to."""
     by_start = {m.i: m for m in sel}
     this_country = {m.i: m for m in refs if m.entry.key == "this_country"}
@@ -259,17 +272,18 @@ def _name_like(t: Token, lr: LangResources, res: Resources, covered: set[int], i
     return 1
 
 
-def _name_run(tokens: Sequence[Token], start: int, stop: int, step: int, lr: LangResources, res: Resources,
-              covered: set[int]) -> tuple[int, int] | None:
+def _name_run(
+    tokens: Sequence[Token], start: int, stop: int, step: int, lr: LangResources, res: Resources, covered: set[int]
+) -> tuple[int, int] | None:
     """The longest run of name-like tokens from `start` going in direction `step` (+1 or -1)."""
     idx = start
     run: list[tuple[int, int]] = []
     while (step > 0 and idx < stop) or (step < 0 and idx >= stop):
         t = tokens[idx]
-        if run and step > 0 and not t.glued and t.kind == "word" and t.key != t.stems[0] and _particle(t, lr) is None:
-            if _name_like(t, lr, res, covered, idx) < 2:
-                break  # "و..." or "ال..." starts a new phrase
         score = _name_like(t, lr, res, covered, idx)
+        clitic = not t.glued and t.kind == "word" and t.key != t.stems[0] and _particle(t, lr) is None
+        if run and step > 0 and clitic and score < 2:
+            break  # "و..." or "ال..." starts a new phrase
         if score == 0:
             break
         run.append((idx, score))
@@ -329,8 +343,11 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         if m.entry.kind == "PERSON":
             kb = res.persons.get(m.entry.key)
             # a role phrase right before or right after a known name is that person's
-            rp = _best_role(role_end.get(m.i) or role_end.get(m.i - 1 if m.i and tokens[m.i - 1].text in _COMMAS else -1),
-                            role_start.get(m.j) or role_start.get(m.j + 1 if m.j < len(tokens) and tokens[m.j].text in _COMMAS else -1))
+            rp = _best_role(
+                role_end.get(m.i) or role_end.get(m.i - 1 if m.i and tokens[m.i - 1].text in _COMMAS else -1),
+                role_start.get(m.j)
+                or role_start.get(m.j + 1 if m.j < len(tokens) and tokens[m.j].text in _COMMAS else -1),
+            )
             add(m.i, m.j, rp, m.entry.key, (rp.country if rp else None) or (kb.country if kb else None))
             person_starts.add(m.i)
     adj_at = {m.i: m for m in sel if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj"}
@@ -345,8 +362,12 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         if after is not None and (rp.anchor_kind != "counterpart" or rp.country):
             # an Arabic surname of origin right after a full name (محمد شياع السوداني) is part of the name
             adj = adj_at.get(after[1])
-            if adj is not None and after[1] - after[0] >= 2 and adj.j - adj.i == 1 and \
-                    tokens[adj.i].key != tokens[adj.i].stems[0]:
+            if (
+                adj is not None
+                and after[1] - after[0] >= 2
+                and adj.j - adj.i == 1
+                and tokens[adj.i].key != tokens[adj.i].stems[0]
+            ):
                 after = (after[0], adj.j)
                 nisba.add(adj.i)
             if rp.anchor_kind in ("rank", "honorific"):
@@ -384,7 +405,9 @@ def _best_role(before: RolePhrase | None, after: RolePhrase | None) -> RolePhras
     return before or after
 
 
-def _has_good(tokens: Sequence[Token], run: tuple[int, int], lr: LangResources, res: Resources, covered: set[int]) -> bool:
+def _has_good(
+    tokens: Sequence[Token], run: tuple[int, int], lr: LangResources, res: Resources, covered: set[int]
+) -> bool:
     return all(_name_like(tokens[k], lr, res, covered, k) >= 2 for k in range(run[0], run[1]))
 
 

@@ -25,8 +25,21 @@ RECIPROCAL = frozenset({"meet", "sign"})
 NOMINAL_EVENTS = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
 # Verbal events coded only with an identified recipient in another state (or an organisation): the press is
 # full of calls, praise and readiness "for cooperation" that are no event between states.
-NEEDS_OTHER_SIDE = frozenset({"REQUEST", "AGREE", "REJECT", "THREATEN", "ACCUSE", "CONCEDE", "SANCTION", "AID",
-                              "COOPERATE", "RETREAT", "SUPPORT"})
+NEEDS_OTHER_SIDE = frozenset(
+    {
+        "REQUEST",
+        "AGREE",
+        "REJECT",
+        "THREATEN",
+        "ACCUSE",
+        "CONCEDE",
+        "SANCTION",
+        "AID",
+        "COOPERATE",
+        "RETREAT",
+        "SUPPORT",
+    }
+)
 # PLOVER: announced meetings, visits, signings and cooperation are AGREE (CAMEO 036 / 030).
 _FUTURE_TO_AGREE = {"CONSULT": "036", "SUPPORT": "030", "COOPERATE": "030", "AID": "033"}
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "COUNTRY"})
@@ -136,13 +149,29 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
     return drafts
 
 
-def _sentence_events(doc: Doc, si: int, sent: Sentence, ms: list[Mention], actors: list[Actor],
-                     triggers: list[Mention], ents: dict[str, Entity], pair: list[str],
-                     para_topics: dict[int, set[str]], ctx: _Context, res: Resources) -> list[Draft]:
+def _sentence_events(
+    doc: Doc,
+    si: int,
+    sent: Sentence,
+    ms: list[Mention],
+    actors: list[Actor],
+    triggers: list[Mention],
+    ents: dict[str, Entity],
+    pair: list[str],
+    para_topics: dict[int, set[str]],
+    ctx: _Context,
+    res: Resources,
+) -> list[Draft]:
     out: list[Draft] = []
     role_spans = [(m.tok_start, m.tok_end) for m in ms if m.kind == "ROLE"]
-    places = [m for m in ms if m.kind == "ENT" and ents[m.key].type == "PLACE"
-              and not any(a <= m.tok_start < b for a, b in role_spans) and locative(doc, m.tok_start, res)]
+    places = [
+        m
+        for m in ms
+        if m.kind == "ENT"
+        and ents[m.key].type == "PLACE"
+        and not any(a <= m.tok_start < b for a, b in role_spans)
+        and locative(doc, m.tok_start, res)
+    ]
     topics = {m.key for m in ms if m.kind == "TOPIC"}
     verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
     destination = _destination(triggers, ms, ents, role_spans)
@@ -203,7 +232,7 @@ def _other_side(d: Draft) -> bool:
 def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
     """Inside quotation marks: what someone said, not what happened."""
     assert doc.norm is not None
-    before = doc.norm.text[sent.start:m.start]
+    before = doc.norm.text[sent.start : m.start]
     opened = before.count("«") - before.count("»")
     return opened > 0 or before.count('"') % 2 == 1
 
@@ -211,9 +240,10 @@ def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
 def _marked(trig: Mention, ms: list[Mention], kind: str, window: int, after: int = 2) -> bool:
     """A marker of this kind before the trigger (within `window` tokens), or shortly after it."""
     for m in ms:
-        if m.kind == "MARKER" and m.key == kind:
-            if 0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= after:
-                return True
+        if m.kind == "MARKER" and m.key == kind and (
+            0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= after
+        ):
+            return True
     return False
 
 
@@ -223,6 +253,7 @@ def _negated(trig: Mention, ms: list[Mention]) -> bool:
 
 def _dominant(triggers: list[Mention]) -> list[Mention]:
     """Verbs before nouns; within a sentence one event per type (the strongest trigger)."""
+
     def rank(m: Mention) -> tuple[int, int, int]:
         weak = "weak" in m.attr("flags")
         return (1 if m.attr("pattern") == "nominal" else 0, 1 if weak else 0, m.tok_start)
@@ -247,8 +278,11 @@ def _actors(ms: list[Mention], ents: dict[str, Entity], pair: list[str]) -> list
             out.append(Actor(m.tok_start, None, pair[1], "", "PAIR"))
     # a state named inside a role phrase or right next to a person is that person's attribute, not an actor
     people = [a for a in out if a.kind in ("PERSON", "ROLE")]
-    keep = [a for a in out if not (a.kind == "COUNTRY" and any(p.country == a.country and abs(p.tok - a.tok) <= 8
-                                                                for p in people))]
+    keep = [
+        a
+        for a in out
+        if not (a.kind == "COUNTRY" and any(p.country == a.country and abs(p.tok - a.tok) <= 8 for p in people))
+    ]
     keep.sort(key=lambda a: a.tok)
     return keep
 
@@ -299,20 +333,28 @@ def _arguments(d: Draft, actors: list[Actor], ctx: _Context) -> None:
         src_countries = {s.country for s in d.source}
         rest = [a for a in after if a.sig not in src and a.kind != "PAIR"]
         if not rest:
-            rest = [a for a in before if a.kind in ("COUNTRY", "ORG") and a.sig not in src
-                    and a.country not in src_countries]
+            rest = [
+                a
+                for a in before
+                if a.kind in ("COUNTRY", "ORG") and a.sig not in src and a.country not in src_countries
+            ]
         d.target = _dedupe(rest[:1])
 
 
-def _destination(triggers: list[Mention], ms: list[Mention], ents: dict[str, Entity],
-                 role_spans: list[tuple[int, int]]) -> str | None:
+def _destination(
+    triggers: list[Mention], ms: list[Mention], ents: dict[str, Entity], role_spans: list[tuple[int, int]]
+) -> str | None:
     """Where a visit in this sentence goes: the place or state named shortly after a visit word."""
     for t in triggers:
         if t.attr("pattern") != "visit" and t.key.split("/")[2] not in VISIT_CODES:
             continue
         for m in ms:
-            if (m.kind == "ENT" and 0 <= m.tok_start - t.tok_end <= 4 and ents[m.key].type in ("PLACE", "COUNTRY")
-                    and not any(a <= m.tok_start < b for a, b in role_spans)):
+            if (
+                m.kind == "ENT"
+                and 0 <= m.tok_start - t.tok_end <= 4
+                and ents[m.key].type in ("PLACE", "COUNTRY")
+                and not any(a <= m.tok_start < b for a, b in role_spans)
+            ):
                 return m.key
     return None
 
@@ -322,8 +364,9 @@ def _place_kind(e: Entity, res: Resources) -> str:
     return info.kind if info else ""
 
 
-def _location(d: Draft, places: list[Mention], ms: list[Mention], ents: dict[str, Entity],
-              res: Resources) -> str | None:
+def _location(
+    d: Draft, places: list[Mention], ms: list[Mention], ents: dict[str, Entity], res: Resources
+) -> str | None:
     towns = [p for p in places if _place_kind(ents[p.key], res) != "region"]
     if towns:
         # a place after the trigger is where it happened more often than one before it
@@ -365,8 +408,15 @@ def complete(doc: Doc, drafts: list[Draft], res: Resources) -> None:
     for d in drafts:
         if d.type == "CONSULT":
             continue
-        host = next((o for si in d.sentences for o in by_sentence.get(si, ()) if o.type == "CONSULT"
-                     and o.historical == d.historical), None)
+        host = next(
+            (
+                o
+                for si in d.sentences
+                for o in by_sentence.get(si, ())
+                if o.type == "CONSULT" and o.historical == d.historical
+            ),
+            None,
+        )
         if host is None:
             continue
         d.location = d.location or host.location
@@ -392,10 +442,19 @@ def complete(doc: Doc, drafts: list[Draft], res: Resources) -> None:
         if d.location is None and d.type in ("CONSULT", "SUPPORT"):
             # signed during the visit: where the visit was; else where the article says someone went,
             # else the first city it names in one of the states
-            visit = next((o for o in drafts if o.type == "CONSULT" and o.location and not o.historical
-                          and set(dyad(o.source + o.target)) == dy), None)
-            d.location = (visit.location if visit and d.type == "SUPPORT" else None) or destination or (
-                first_town if first_town and ents[first_town].country in dy else None)
+            visit = next(
+                (
+                    o
+                    for o in drafts
+                    if o.type == "CONSULT" and o.location and not o.historical and set(dyad(o.source + o.target)) == dy
+                ),
+                None,
+            )
+            d.location = (
+                (visit.location if visit and d.type == "SUPPORT" else None)
+                or destination
+                or (first_town if first_town and ents[first_town].country in dy else None)
+            )
 
 
 def _lead_persons(doc: Doc, ents: dict[str, Entity]) -> list[Actor]:
@@ -421,8 +480,12 @@ def _first_destination(drafts: list[Draft]) -> str | None:
 def _first_town(doc: Doc, ents: dict[str, Entity], res: Resources) -> str | None:
     role_spans = [(m.tok_start, m.tok_end) for m in doc.mentions if m.kind == "ROLE"]
     for m in doc.mentions:
-        if m.kind == "ENT" and ents[m.key].type == "PLACE" and _place_kind(ents[m.key], res) in ("capital", "city") \
-                and not any(a <= m.tok_start < b for a, b in role_spans):
+        if (
+            m.kind == "ENT"
+            and ents[m.key].type == "PLACE"
+            and _place_kind(ents[m.key], res) in ("capital", "city")
+            and not any(a <= m.tok_start < b for a, b in role_spans)
+        ):
             return m.key
     return None
 
@@ -432,8 +495,9 @@ def event_id(doc_id: str, d: Draft, dy: tuple[str, ...]) -> str:
     return "ev_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
 
 
-def finalise(doc: Doc, drafts: list[Draft], res: Resources, pair: list[str],
-             min_confidence: float = MIN_CONFIDENCE) -> list[Event]:
+def finalise(
+    doc: Doc, drafts: list[Draft], res: Resources, pair: list[str], min_confidence: float = MIN_CONFIDENCE
+) -> list[Event]:
     ents = _entity_index(doc)
     events: list[Event] = []
     for d in drafts:
@@ -452,12 +516,25 @@ def finalise(doc: Doc, drafts: list[Draft], res: Resources, pair: list[str],
             continue
         if etype == "CONSULT" and mode is None and loc_country and len(dy) == 2:
             mode, cameo = "visit", "043" if cameo == "040" else cameo
-        events.append(Event(
-            id=event_id(doc.doc_id, d, dy), type=etype, mode=mode, cameo=cameo, source=src, target=tgt, dyad=dy,
-            location=d.location, date=d.date, topics=tuple(sorted(d.topics)),
-            context=_contexts(d.topics, etype, cameo, res), historical=d.historical, confidence=d.confidence,
-            evidence=doc.span(*d.evidence), trigger=doc.span(d.trigger.start, d.trigger.end),
-        ))
+        events.append(
+            Event(
+                id=event_id(doc.doc_id, d, dy),
+                type=etype,
+                mode=mode,
+                cameo=cameo,
+                source=src,
+                target=tgt,
+                dyad=dy,
+                location=d.location,
+                date=d.date,
+                topics=tuple(sorted(d.topics)),
+                context=_contexts(d.topics, etype, cameo, res),
+                historical=d.historical,
+                confidence=d.confidence,
+                evidence=doc.span(*d.evidence),
+                trigger=doc.span(d.trigger.start, d.trigger.end),
+            )
+        )
     return events
 
 
@@ -484,9 +561,10 @@ def _contexts(topics: set[str], etype: str, cameo: str, res: Resources) -> tuple
     out: set[str] = set()
     for t in topics:
         out.update(res.topic_contexts.get(t, ()))
-    row = res.cameo.get(cameo)
-    if row and row.get("context"):
-        out.update(c for c in row["context"].split(";") if c)
+    plover = res.cameo_plover.get(cameo)
+    if plover is not None:
+        # the table names a few contexts that are not among PLOVER's 37 (e.g. "humanitarian"): dropped
+        out.update(c for c in plover[2] if c in res.contexts)
     if etype in ("CONSULT", "SUPPORT", "AGREE") and not out:
         out.add("diplomatic")
     return tuple(sorted(out))

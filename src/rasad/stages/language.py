@@ -34,7 +34,7 @@ def _langid() -> Callable[[str], tuple[str, float]]:
     return langid.classify
 
 
-def identify(text: str, model: LanguageModel, sample: int = 4000) -> str:
+def identify(text: str, model: LanguageModel, sample: int = 1500) -> str:
     """ISO 639-1 code of `text`, or 'und' when there is nothing to go on."""
     head = text[:sample]
     letters = len(_LETTER.findall(head))

@@ -16,7 +16,6 @@ from rasad.resources import LangResources, Resources
 from rasad.stages.entities import PersonMention, RolePhrase, mention, recognise
 
 
-
 @dataclass(slots=True)
 class _Draft:
     type: str
@@ -52,10 +51,7 @@ def romanise(words: Sequence[Token], country: str | None, res: Resources, lr: La
             glue = glue or p[0] == "suffix"
         else:
             u = res.name_units.get(key)
-            if u:
-                latin = u.latin_fa if fam_fa else u.latin_ar
-            else:
-                latin = _with_suffix(key, lr, res, fam_fa)
+            latin = (u.latin_fa if fam_fa else u.latin_ar) if u else _with_suffix(key, lr, res, fam_fa)
         if not latin:
             continue
         if glue and parts:
@@ -116,7 +112,10 @@ def _kb_link(native_key: str, country: str | None, office: str, lr: LangResource
 
 
 def role_english(key: str, res: Resources) -> str:
-    """English of a composed role key: DEPUTY+FOREIGN_MINISTER+POLITICAL_AFFAIRS → deputy foreign minister for political affairs."""
+    """English of a composed role key.
+
+    DEPUTY+FOREIGN_MINISTER+POLITICAL_AFFAIRS → deputy foreign minister for political affairs.
+    """
     words = []
     for part in key.split("+"):
         info = res.roles.get(part)
@@ -165,22 +164,50 @@ def link(doc: Doc, res: Resources) -> Doc:
         k = m.entry.kind
         if k == "COUNTRY":
             c = res.countries.get(m.entry.key)
-            d = draft(f"C:{m.entry.key}", _Draft("COUNTRY", m.entry.key, m.entry.form, m.entry.key,
-                                                  name=c.name if c else m.entry.key, kb_id=(c.qid or None) if c else None))
+            d = draft(
+                f"C:{m.entry.key}",
+                _Draft(
+                    "COUNTRY",
+                    m.entry.key,
+                    m.entry.form,
+                    m.entry.key,
+                    name=c.name if c else m.entry.key,
+                    kb_id=(c.qid or None) if c else None,
+                ),
+            )
             if m.entry.attr("sub") == "name" and d.native != m.entry.form and not d.named:
                 d.native, d.named = m.entry.form, True  # the state's name, not an adjective, is its native form
         elif k == "PLACE":
             p = res.places.get(m.entry.key)
-            d = draft(f"P:{m.entry.key}", _Draft("PLACE", m.entry.key, m.entry.form, p.country if p else None,
-                                                  name=p.latin if p else m.entry.key, kb_id=(p.qid or None) if p else None))
+            d = draft(
+                f"P:{m.entry.key}",
+                _Draft(
+                    "PLACE",
+                    m.entry.key,
+                    m.entry.form,
+                    p.country if p else None,
+                    name=p.latin if p else m.entry.key,
+                    kb_id=(p.qid or None) if p else None,
+                ),
+            )
         elif k == "ORG":
             o = res.orgs.get(m.entry.key)
             country = (o.country or None) if o else None
             if country is None:
                 country = _adjacent_country(m, sel)
             key = f"{country}:{m.entry.key}" if country and o and not o.country else m.entry.key
-            d = draft(f"O:{key}", _Draft("ORG", key, m.entry.form, country, name=_org_name(o, country, res, m),
-                                          kb_id=(o.qid or None) if o else None, sector=(o.sector or None) if o else None))
+            d = draft(
+                f"O:{key}",
+                _Draft(
+                    "ORG",
+                    key,
+                    m.entry.form,
+                    country,
+                    name=_org_name(o, country, res, m),
+                    kb_id=(o.qid or None) if o else None,
+                    sector=(o.sector or None) if o else None,
+                ),
+            )
         else:
             continue
         d.spans.append((tokens[m.i].start, tokens[m.j - 1].end))
@@ -208,8 +235,9 @@ def link(doc: Doc, res: Resources) -> Doc:
         eid = f"e{n}"
         ids[key] = eid
         spans = tuple(doc.span(s, e) for s, e in sorted(set(d.spans)))
-        entities.append(Entity(eid, d.type, d.name, d.native, d.country, d.role, d.kb_id, spans, d.key, d.role_key,
-                               d.sector))
+        entities.append(
+            Entity(eid, d.type, d.name, d.native, d.country, d.role, d.kb_id, spans, d.key, d.role_key, d.sector)
+        )
     mentions: list[Mention] = []
     for key, d in drafts.items():
         if key not in ids:
@@ -253,7 +281,7 @@ def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangRes
         words = _words(tokens, p.i, p.j)
         if not words:
             continue
-        native = doc.norm.text[tokens[p.i].start:tokens[p.j - 1].end] if doc.norm else ""
+        native = doc.norm.text[tokens[p.i].start : tokens[p.j - 1].end] if doc.norm else ""
         existing = by_words.get(words) or _suffix_of(words, by_words)
         rp = p.role
         if rp is not None and rp.anchor_kind == "counterpart" and last_role is not None:
@@ -271,7 +299,7 @@ def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangRes
         kb = res.persons.get(kb_id) if kb_id else None
         if kb and not country:
             country = kb.country or None
-        name = kb.latin if kb else romanise(tokens[p.i:p.j], country, res, lr)
+        name = kb.latin if kb else romanise(tokens[p.i : p.j], country, res, lr)
         role = rp.english if rp is not None and rp.english else None
         role_key = (rp.office or None) if rp is not None else None
         if role is None and kb_id:
@@ -304,28 +332,34 @@ def _role_holder(rp: RolePhrase, persons: list[_Draft], res: Resources) -> _Draf
 def _suffix_of(words: tuple[str, ...], known: dict[tuple[str, ...], _Draft]) -> _Draft | None:
     """An earlier person whose name ends with these words (the surname used alone)."""
     for full, d in known.items():
-        if len(full) > len(words) and full[-len(words):] == words:
+        if len(full) > len(words) and full[-len(words) :] == words:
             return d
     return None
 
 
-def _corefer_surnames(tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft],
-                      particles: dict[str, tuple[str, str]]) -> None:
-    """Later mentions of a person by surname alone, anywhere in the document."""
+def _corefer_surnames(
+    tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft], particles: dict[str, tuple[str, str]]
+) -> None:
+    """Later mentions of a person by full name or surname alone, anywhere in the document."""
     covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
+    # where each word (and its clitic-stripped candidates) occurs: one pass over the tokens
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        if t.kind == "word":
+            for c in {t.key, *t.stems}:
+                where.setdefault(c, []).append(i)
     for d in persons:
         if not d.words or (len(d.words) == 1 and len(d.words[0]) < 5):
             continue  # a short single word alone is too common to be taken for the same person everywhere
-        forms = {d.words[k:] for k in range(len(d.words))
-                 if any(w not in particles for w in d.words[k:])}
+        forms = {d.words[k:] for k in range(len(d.words)) if any(w not in particles for w in d.words[k:])}
         for form in sorted(forms, key=len, reverse=True):
             n = len(form)
-            for i in range(len(tokens) - n + 1):
-                if any(k in covered for k in range(i, i + n)):
+            if n == 1 and len(form[0]) < 4:
+                continue
+            for i in where.get(form[0], ()):
+                if i + n > len(tokens) or any(k in covered for k in range(i, i + n)):
                     continue
-                if all(tokens[i + k].key == form[k] or form[k] in tokens[i + k].stems for k in range(n)):
-                    if n == 1 and len(form[0]) < 4:
-                        continue
+                if all(tokens[i + k].key == form[k] or form[k] in tokens[i + k].stems for k in range(1, n)):
                     d.spans.append((tokens[i].start, tokens[i + n - 1].end))
                     d.tok_spans.append((i, i + n))
                     covered.update(range(i, i + n))

@@ -8,6 +8,7 @@ language's clitics (Arabic proclitics و ف ب ل ك ال لل; Persian plural a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -32,16 +33,14 @@ def build_clitics(rows: list[dict[str, str]]) -> Clitics:
     by_kind: dict[str, list[str]] = {}
     for r in rows:
         by_kind.setdefault(r["kind"], []).append(fold(r["form"]))
-    slots = tuple(
-        tuple(by_kind[k]) for k in ("conjunction", "preposition", "preposition_article") if k in by_kind
-    )
+    slots = tuple(tuple(by_kind[k]) for k in ("conjunction", "preposition", "preposition_article") if k in by_kind)
     article = by_kind.get("article", [""])[0]
     return Clitics(proclitics=slots, article=article, suffixes=tuple(sorted(by_kind.get("suffix", []), key=len)))
 
 
 def strip_article(key: str, cl: Clitics) -> str:
     if cl.article and key.startswith(cl.article) and len(key) - len(cl.article) >= 2:
-        return key[len(cl.article):]
+        return key[len(cl.article) :]
     return key
 
 
@@ -55,7 +54,7 @@ def candidates(key: str, cl: Clitics) -> tuple[str, ...]:
             for f in forms:
                 for p in slot:
                     if f.startswith(p) and len(f) - len(p) >= 2:
-                        new.append(f[len(p):])
+                        new.append(f[len(p) :])
             forms += new
         for f in forms[1:]:
             c = strip_article(f, cl)
@@ -110,10 +109,16 @@ def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ())
         else:
             kind = "punct"
         # joined to the previous word without a space, or by ZWNJ (رحیم‌زاده); not after punctuation
-        glued = (prev_end >= 0 and kind != "punct" and tokens[-1].kind != "punct"
-                 and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c")))
-        key = fold(w) if kind == "word" else w
-        stems = candidates(key, cl) if kind == "word" else (key,)
+        glued = (
+            prev_end >= 0
+            and kind != "punct"
+            and tokens[-1].kind != "punct"
+            and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c"))
+        )
+        if kind == "word":
+            key, stems = _word_keys(w, cl)
+        else:
+            key, stems = w, (w,)
         if sent_start < 0:
             sent_start = s
         tokens.append(Token(w, key, s, e, kind, glued, stems))
@@ -123,6 +128,13 @@ def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ())
     if tokens:
         close(tokens[-1].end)
     return tokens, sentences
+
+
+@functools.lru_cache(maxsize=262_144)
+def _word_keys(word: str, cl: Clitics) -> tuple[str, tuple[str, ...]]:
+    """Folded key and look-up candidates of a word (a pure function: memoised, words repeat a lot)."""
+    key = fold(word)
+    return key, candidates(key, cl)
 
 
 def _is_abbreviation(tokens: list[Token], cl: Clitics) -> bool:
