@@ -94,3 +94,12 @@ def test_boilerplate_lines_are_excluded_without_changing_offsets(res: Resources)
 def test_persian_boilerplate(res: Resources) -> None:
     nt = normalise_text("وزیر کشور با همتای خود دیدار کرد.\nانتهای پیام", res.normaliser)
     assert [nt.text[s:e] for s, e in nt.excluded] == ["انتهای پیام"]
+
+
+def test_skipped_block_is_nfkc_stable() -> None:
+    import unicodedata
+
+    from rasad.stages.normalise import _STABLE_BLOCK
+
+    lo, hi = _STABLE_BLOCK
+    assert all(unicodedata.normalize("NFKC", chr(cp)) == chr(cp) for cp in range(lo, hi + 1))

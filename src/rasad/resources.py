@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rasad.lexicon import DATA_DIR, charmap, fold, lang_dir, read_tsv
+from rasad.lexicon import DATA_DIR, charmap, fold, fold_word, lang_dir, read_tsv
 from rasad.lexicon.dates import DateLexicon, load_date_lexicon
 from rasad.lexicon.gazetteer import Entry, Gazetteer, build_gazetteer, form_words
 from rasad.stages.language import LanguageModel
@@ -187,7 +187,11 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
 
 
 def _name_units() -> dict[str, NameUnit]:
-    """Given names and surnames from the database arabic-name-romanizer ships (evidence that a word is a name)."""
+    """Given names and surnames from the database arabic-name-romanizer ships (evidence that a word is a name).
+
+    SQLite aggregates the 82,000 rows: per name, its total count, its surname share, and its most frequent Latin
+    spelling in Persian-script countries and in Arab countries.
+    """
     try:
         from importlib.resources import files
 
@@ -196,30 +200,28 @@ def _name_units() -> dict[str, NameUnit]:
         return {}
     if not path.exists():
         return {}
-    persian = {"IR", "AF", "PK", "TJ"}
-    best: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
-    totals: dict[str, int] = defaultdict(int)
-    surname: dict[str, int] = defaultdict(int)
+    fam = "CASE WHEN country IN ('IR', 'AF', 'PK', 'TJ') THEN 'fa' ELSE 'ar' END"
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        for key, latin, country, role, count in con.execute(
-            "SELECT arabic_key, latin, country, role, count FROM units"
-        ):
-            k = fold(key)
-            fam = "fa" if country in persian else "ar"
-            cur = best[k].get(fam)
-            if cur is None or count > cur[0]:
-                best[k][fam] = (count, latin)
-            totals[k] += count
-            if role == "surname":
-                surname[k] += count
+        totals = con.execute(
+            "SELECT arabic_key, SUM(count), SUM(CASE WHEN role = 'surname' THEN count ELSE 0 END) "
+            "FROM units GROUP BY arabic_key"
+        ).fetchall()
+        # SQLite returns the bare column `latin` of the row holding MAX(count)
+        best = con.execute(
+            f"SELECT arabic_key, {fam} AS fam, latin, MAX(count) FROM units GROUP BY arabic_key, fam"
+        ).fetchall()
     finally:
         con.close()
+    spelling: dict[tuple[str, str], str] = {(k, f): latin for k, f, latin, _ in best}
     out: dict[str, NameUnit] = {}
-    for k, fams in best.items():
-        fa = fams.get("fa", fams.get("ar", (0, "")))[1]
-        ar = fams.get("ar", fams.get("fa", (0, "")))[1]
-        out[k] = NameUnit(fa, ar, totals[k], surname[k] * 2 > totals[k])
+    for key, total, surname in totals:
+        fa = spelling.get((key, "fa")) or spelling.get((key, "ar"), "")
+        ar = spelling.get((key, "ar")) or fa
+        k = fold_word(key)
+        prev = out.get(k)
+        if prev is None or total > prev.count:
+            out[k] = NameUnit(fa, ar, total, surname * 2 > total)
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections.abc import Iterable
@@ -28,7 +27,7 @@ def read_tsv(path: Path, required: Iterable[str] = ()) -> list[dict[str, str]]:
             line = line.rstrip("\n").rstrip("\r")
             if not line.strip() or line.startswith("#"):
                 continue
-            cells = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+            cells = line.split("\t")
             if header is None:
                 header = [c.strip() for c in cells]
                 missing = [c for c in required if c not in header]
@@ -74,6 +73,11 @@ _SPACES = re.compile(r"\s+")
 def fold(text: str) -> str:
     """Look-up key of a word or phrase: letter variants folded, marks removed, spaces collapsed, lower case."""
     return _SPACES.sub(" ", text.translate(_fold_table())).strip().lower()
+
+
+def fold_word(word: str) -> str:
+    """`fold` for a single word already free of spaces and upper case (fast path for large name lists)."""
+    return word.translate(_fold_table())
 
 
 def fold_char_table() -> dict[int, str]:

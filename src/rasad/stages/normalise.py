@@ -13,6 +13,10 @@ from dataclasses import dataclass, replace
 from rasad.lexicon import fold
 from rasad.records import Doc, NormText, OffsetMap
 
+# CJK ideographs (U+3400–U+9FFF): every code point is NFKC-stable, so the table
+# build skips the block (tests/test_normalise.py checks that this stays true).
+_STABLE_BLOCK = (0x3400, 0x9FFF)
+
 
 @dataclass(frozen=True, slots=True)
 class Normaliser:
@@ -33,7 +37,7 @@ def build_normaliser(charmap: dict[int, str], boilerplate_forms: list[str]) -> N
         return "".join(charmap.get(ord(c), c) for c in nf)
 
     for cp in range(0x80, 0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
+        if 0xD800 <= cp <= 0xDFFF or _STABLE_BLOCK[0] <= cp <= _STABLE_BLOCK[1]:
             continue
         ch = chr(cp)
         rep = mapped(ch)
