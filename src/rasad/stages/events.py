@@ -174,6 +174,7 @@ def _sentence_events(
     ]
     topics = {m.key for m in ms if m.kind == "TOPIC"}
     verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
+    objects = {t.key.split("/")[0] for t in triggers if "object" in t.attr("flags")}
     destination = _destination(triggers, ms, ents, role_spans)
     if destination and not any(_marked(t, ms, "historical", 99) for t in triggers):
         ctx.destination = destination
@@ -188,6 +189,8 @@ def _sentence_events(
             continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
         if pattern == "nominal" and any(v.tok_start < trig.tok_start and v.key.split("/")[0] != etype for v in verbs):
             continue  # a noun after another event's verb is its complement
+        if "weak" in flags and etype in objects:
+            flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
         _arguments(d, actors, ctx)
         if not d.source:
