@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from rasad import __version__
-from rasad.lexicon.gazetteer import Gazetteer
+from rasad.lexicon.gazetteer import build_gazetteer
 from rasad.pipeline import Pipeline
 from rasad.records import InputDoc
 from rasad.resources import Resources, load_resources
@@ -49,9 +49,8 @@ def without_person_kb(res: Resources) -> Resources:
     """The same resources with the knowledge base's name forms removed (offices and roles stay)."""
     langs = {}
     for code, lr in res.langs.items():
-        index = {k: tuple(e for e in v if e.kind != "PERSON") for k, v in lr.gazetteer.index.items()}
-        gz = Gazetteer({k: v for k, v in index.items() if v}, lr.gazetteer.suffixes)
-        langs[code] = dataclasses.replace(lr, gazetteer=gz, kb_forms={})
+        kept = [e for e in lr.gazetteer.entries() if e.kind != "PERSON"]
+        langs[code] = dataclasses.replace(lr, gazetteer=build_gazetteer(kept, lr.gazetteer.suffixes), kb_forms={})
     return dataclasses.replace(res, langs=langs)
 
 

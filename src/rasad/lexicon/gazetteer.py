@@ -41,13 +41,26 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    index: dict[str, tuple[Entry, ...]]  # first word -> entries, longest first
+    """A trie over folded words: each node maps a word to (child node, entries that end there)."""
+
+    trie: dict[str, tuple[dict, tuple[Entry, ...]]]  # type: ignore[type-arg]
     # suffixes that may be glued after a match by ZWNJ (کشور‌های); any other glued word means the match
     # stopped inside a compound (گفت in گفت‌وگو) and is rejected
     suffixes: frozenset[str] = frozenset()
+    size: int = 0
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self.index.values())
+        return self.size
+
+    def entries(self) -> list[Entry]:
+        out: list[Entry] = []
+        stack = [self.trie]
+        while stack:
+            node = stack.pop()
+            for child, ends in node.values():
+                out.extend(ends)
+                stack.append(child)
+        return out
 
 
 def form_words(form: str, article: str = "") -> tuple[str, ...]:
@@ -61,7 +74,7 @@ def form_words(form: str, article: str = "") -> tuple[str, ...]:
 
 
 def build_gazetteer(entries: Iterable[Entry], suffixes: Iterable[str] = ()) -> Gazetteer:
-    buckets: dict[str, list[Entry]] = {}
+    root: dict[str, list] = {}  # type: ignore[type-arg]
     seen: set[tuple[tuple[str, ...], str, str]] = set()
     for e in entries:
         if not e.words:
@@ -70,37 +83,52 @@ def build_gazetteer(entries: Iterable[Entry], suffixes: Iterable[str] = ()) -> G
         if sig in seen:
             continue
         seen.add(sig)
-        buckets.setdefault(e.words[0], []).append(e)
-    index = {k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in buckets.items()}
-    return Gazetteer(index, frozenset(suffixes))
+        node = root
+        for k, w in enumerate(e.words):
+            slot = node.setdefault(w, [{}, []])
+            if k == len(e.words) - 1:
+                slot[1].append(e)
+            node = slot[0]
+
+    def freeze(node: dict[str, list]) -> dict[str, tuple[dict, tuple[Entry, ...]]]:  # type: ignore[type-arg]
+        return {w: (freeze(child), tuple(ends)) for w, (child, ends) in node.items()}
+
+    return Gazetteer(freeze(root), frozenset(suffixes), len(seen))
 
 
 def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list[Match]:
     """Every entry that matches starting at token i (not crossing `end`), longest first."""
-    out: list[Match] = []
     tok = tokens[i]
     if tok.glued:
-        return out  # the second half of a joined word does not start an entry
+        return []  # the second half of a joined word does not start an entry
+    n_tok = len(tokens)
     for c in tok.stems:
-        for e in gz.index.get(c, ()):
-            n = len(e.words)
-            if i + n > end:
-                continue
-            ok = True
-            for k in range(1, n):
-                t = tokens[i + k]
-                w = e.words[k]
-                if w != t.key and w not in t.stems:
-                    ok = False
-                    break
-            if ok and i + n < len(tokens):
-                nxt = tokens[i + n]
-                ok = not nxt.glued or nxt.kind != "word" or nxt.key in gz.suffixes
-            if ok:
-                out.append(Match(e, i, i + n))
+        slot = gz.trie.get(c)
+        if slot is None:
+            continue
+        out: list[Match] = []
+        frontier = [slot]
+        j = i + 1
+        while frontier:
+            ok_end = j >= n_tok or not tokens[j].glued or tokens[j].kind != "word" or tokens[j].key in gz.suffixes
+            if ok_end:
+                for _, ends in frontier:
+                    out.extend(Match(e, i, j) for e in ends)
+            if j >= end:
+                break
+            t = tokens[j]
+            nxt = []
+            for child, _ in frontier:
+                for w in {t.key, *t.stems}:
+                    s = child.get(w)
+                    if s is not None:
+                        nxt.append(s)
+            frontier = nxt
+            j += 1
         if out:
-            break  # a less stripped candidate that matched wins over more stripping
-    return out
+            out.sort(key=lambda m: -(m.j - m.i))
+            return out  # a less stripped candidate that matched wins over more stripping
+    return []
 
 
 def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[Match]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rasad.lexicon import fold
+from rasad.lexicon import fold_word
 from rasad.records import Doc
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -34,7 +34,7 @@ def _langid() -> Callable[[str], tuple[str, float]]:
     return langid.classify
 
 
-def identify(text: str, model: LanguageModel, sample: int = 1500) -> str:
+def identify(text: str, model: LanguageModel, sample: int = 1000) -> str:
     """ISO 639-1 code of `text`, or 'und' when there is nothing to go on."""
     head = text[:sample]
     letters = len(_LETTER.findall(head))
@@ -47,7 +47,7 @@ def identify(text: str, model: LanguageModel, sample: int = 1500) -> str:
         fa_words = model.function_words.get("fa", frozenset())
         ar_words = model.function_words.get("ar", frozenset())
         for w in _WORD.findall(head):
-            k = fold(w)
+            k = fold_word(w)
             # function words are stronger evidence than letters, which old keyboards mix up
             if k in fa_words:
                 fa += 4

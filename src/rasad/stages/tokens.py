@@ -21,7 +21,7 @@ _SENT_END = frozenset(".!?؟؛;…")
 _PARA = re.compile(r"\n\s*\n|\n")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: it keys the word-key memo
 class Clitics:
     proclitics: tuple[tuple[str, ...], ...]  # ordered slots; one string of each slot may be stripped
     article: str  # folded article stripped from every look-up key ("ال" for Arabic, "" otherwise)
