@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rasad.lexicon import fold
 from rasad.records import Token
@@ -39,11 +40,14 @@ class Match:
     j: int  # one past the last token
 
 
+TrieNode = dict[str, tuple["TrieNode", tuple[Entry, ...]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     """A trie over folded words: each node maps a word to (child node, entries that end there)."""
 
-    trie: dict[str, tuple[dict, tuple[Entry, ...]]]  # type: ignore[type-arg]
+    trie: TrieNode
     # suffixes that may be glued after a match by ZWNJ (کشور‌های); any other glued word means the match
     # stopped inside a compound (گفت in گفت‌وگو) and is rejected
     suffixes: frozenset[str] = frozenset()
@@ -74,7 +78,7 @@ def form_words(form: str, article: str = "") -> tuple[str, ...]:
 
 
 def build_gazetteer(entries: Iterable[Entry], suffixes: Iterable[str] = ()) -> Gazetteer:
-    root: dict[str, list] = {}  # type: ignore[type-arg]
+    root: dict[str, tuple[dict[str, Any], list[Entry]]] = {}
     seen: set[tuple[tuple[str, ...], str, str]] = set()
     for e in entries:
         if not e.words:
@@ -85,12 +89,12 @@ def build_gazetteer(entries: Iterable[Entry], suffixes: Iterable[str] = ()) -> G
         seen.add(sig)
         node = root
         for k, w in enumerate(e.words):
-            slot = node.setdefault(w, [{}, []])
+            slot = node.setdefault(w, ({}, []))
             if k == len(e.words) - 1:
                 slot[1].append(e)
             node = slot[0]
 
-    def freeze(node: dict[str, list]) -> dict[str, tuple[dict, tuple[Entry, ...]]]:  # type: ignore[type-arg]
+    def freeze(node: dict[str, tuple[dict[str, Any], list[Entry]]]) -> TrieNode:
         return {w: (freeze(child), tuple(ends)) for w, (child, ends) in node.items()}
 
     return Gazetteer(freeze(root), frozenset(suffixes), len(seen))
