@@ -225,6 +225,10 @@ def role_phrases(
         if nxt is not None and nxt.entry.kind == "COUNTRY" and country is None and nxt.i < end:
             country = nxt.entry.key
             j = nxt.j
+        # a posting (السفير العراقي في طهران): "in PLACE" after the office belongs to the phrase
+        nxt = by_start.get(j + 1) if j < end and tokens[j].key in lr.locatives else None
+        if nxt is not None and nxt.entry.kind == "PLACE" and office and country is not None:
+            j = nxt.j
         # "the minister of this country": the state named last before it
         ref = this_country.get(j)
         if ref is not None and country is None and office:
@@ -290,9 +294,12 @@ def _name_run(
         if len(run) >= MAX_NAME:
             break
         idx += step
-    # an uncertain token may not end the run
-    while run and run[-1][1] < 2 and len(run) > 1:
+    # an uncertain token may not end the run, unless the name clearly ends there (punctuation, sentence end)
+    nxt = run[-1][0] + step if run else -1
+    closed = step > 0 and (nxt >= stop or tokens[nxt].kind == "punct")
+    while run and run[-1][1] < 2 and len(run) > 1 and not (closed and len(run) <= 3):
         run.pop()
+        closed = False
     if not run:
         return None
     best = max(sc for _, sc in run)
@@ -359,6 +366,9 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         after = _name_run(tokens, rp.j + 1 if comma else rp.j, sent_end[rp.i], 1, lr, res, covered | taken)
         if comma and after is not None and after[1] < sent_end[rp.i] and tokens[after[1]].text not in _COMMAS:
             after = None  # "role, NAME," is an apposition; "role, word word ..." is not
+        prev = role_end.get(rp.i)
+        if after is not None and prev is not None and prev.anchor_kind == "office" and rp.anchor_kind == "office":
+            rp = replace(prev, country=prev.country or rp.country)  # الأمير here is a title, the office is first
         if after is not None and (rp.anchor_kind != "counterpart" or rp.country):
             # an Arabic surname of origin right after a full name (محمد شياع السوداني) is part of the name
             adj = adj_at.get(after[1])

@@ -45,6 +45,9 @@ _FUTURE_TO_AGREE = {"CONSULT": "036", "SUPPORT": "030", "COOPERATE": "030", "AID
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "COUNTRY"})
 WEAK_CONFIDENCE = 0.45  # below the default output threshold: weak readings are kept only on request
 MIN_CONFIDENCE = 0.5
+VSO_GAP = 3  # tokens: a subject this close after a verb is its subject (Arabic verb-first order)
+GIVING = frozenset({"AID"})
+PLACE_TARGETS = frozenset({"ASSAULT", "COERCE"})
 VISIT_CODES = frozenset({"042", "043"})
 NEAR = 8  # tokens: how far before a noun its subject may stand ("X, in a meeting with Y")
 
@@ -183,8 +186,8 @@ def _sentence_events(
         etype, mode, cameo = trig.key.split("/")
         flags = frozenset(f for f in trig.attr("flags").split(";") if f)
         pattern = trig.attr("pattern") or "nominal"
-        if "object" in flags or etype in seen_types:
-            continue
+        if "object" in flags or "negation" in flags or etype in seen_types:
+            continue  # a thing signed, or "did not meet": no event
         if pattern == "nominal" and etype not in NOMINAL_EVENTS:
             continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
         if pattern == "nominal" and any(v.tok_start < trig.tok_start and v.key.split("/")[0] != etype for v in verbs):
@@ -195,6 +198,24 @@ def _sentence_events(
         _arguments(d, actors, ctx)
         if not d.source:
             continue
+        if etype in PLACE_TARGETS and not d.target:
+            # "shelled southern Lebanon": the place attacked stands for its state
+            hit = next(
+                (
+                    m
+                    for m in ms
+                    if m.kind == "ENT"
+                    and ents[m.key].type == "PLACE"
+                    and m.tok_start > trig.tok_start
+                    and ents[m.key].country
+                ),
+                None,
+            )
+            if hit is not None:
+                d.target = [Actor(hit.tok_start, hit.key, ents[hit.key].country, "", "PLACE")]
+        if pattern == "nominal" and etype == "CONSULT" and all(a.kind == "COUNTRY" for a in d.source):
+            flags = flags | {"weak"}  # "the Iran–Japan match" (دیدار): a meeting needs people, not just states
+            d.flags = flags
         if etype in NEEDS_OTHER_SIDE and pattern == "say" and not _other_side(d):
             continue
         if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
@@ -243,8 +264,10 @@ def _quoted(doc: Doc, m: Mention, sent: Sentence) -> bool:
 def _marked(trig: Mention, ms: list[Mention], kind: str, window: int, after: int = 2) -> bool:
     """A marker of this kind before the trigger (within `window` tokens), or shortly after it."""
     for m in ms:
-        if m.kind == "MARKER" and m.key == kind and (
-            0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= after
+        if (
+            m.kind == "MARKER"
+            and m.key == kind
+            and (0 <= trig.tok_start - m.tok_end <= window or 0 <= m.tok_start - trig.tok_end <= after)
         ):
             return True
     return False
@@ -279,13 +302,18 @@ def _actors(ms: list[Mention], ents: dict[str, Entity], pair: list[str]) -> list
         elif m.kind == "REF" and m.key == "pair" and len(pair) == 2:
             out.append(Actor(m.tok_start, None, pair[0], "", "PAIR"))
             out.append(Actor(m.tok_start, None, pair[1], "", "PAIR"))
-    # a state named inside a role phrase or right next to a person is that person's attribute, not an actor
+    # a state named inside a role phrase, right next to a person or after its ministry (وزارة الخارجية
+    # السعودية) is that actor's attribute, not an actor of its own
     people = [a for a in out if a.kind in ("PERSON", "ROLE")]
-    keep = [
-        a
-        for a in out
-        if not (a.kind == "COUNTRY" and any(p.country == a.country and abs(p.tok - a.tok) <= 8 for p in people))
-    ]
+    orgs = [a for a in out if a.kind == "ORG" and a.country]
+
+    def attribute(a: Actor) -> bool:
+        return a.kind == "COUNTRY" and (
+            any(p.country == a.country and abs(p.tok - a.tok) <= 8 for p in people)
+            or any(o.country == a.country and 0 < a.tok - o.tok <= 3 for o in orgs)
+        )
+
+    keep = [a for a in out if not attribute(a)]
     keep.sort(key=lambda a: a.tok)
     return keep
 
@@ -301,15 +329,18 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
     return out
 
 
-def _subject(before: list[Actor], ctx: _Context) -> list[Actor]:
+def _subject(before: list[Actor], after: list[Actor], trig: int, ctx: _Context) -> list[Actor]:
     """Who acts: the nearest person or office holder before the verb, else the nearest state or organisation;
-    with no one before it (a dropped subject), the person the article spoke of last."""
+    in a verb-first sentence (Arabic VSO: أدانت وزارة الخارجية السعودية) the actor right after the verb; with
+    no one there either (a dropped subject), the person the article spoke of last."""
     people = [a for a in before if a.kind in ("PERSON", "ROLE")]
     if people:
         return [people[-1]]
     others = [a for a in before if a.kind in ("COUNTRY", "ORG")]
     if others:
         return [others[0]]
+    if after and after[0].kind != "PAIR" and after[0].tok - trig <= VSO_GAP:
+        return [after[0]]
     return [ctx.last_person] if ctx.last_person is not None else []
 
 
@@ -317,25 +348,27 @@ def _arguments(d: Draft, actors: list[Actor], ctx: _Context) -> None:
     t = d.trigger.tok_start
     before = [a for a in actors if a.tok < t]
     after = [a for a in actors if a.tok > t]
-    if d.pattern == "nominal":
+    if d.pattern == "nominal" and d.type in GIVING:
+        # "Qatar's aid to Afghanistan": the giver before the noun, the receiver after it
+        d.source = _dedupe(_subject(before, [], t, ctx)[:1] if before else after[:1])
+        d.target = _dedupe([a for a in after if a not in d.source][:1])
+    elif d.pattern == "nominal":
         # "the visit of X to Y", "during the meeting, X said": the participants follow the noun; a person
         # shortly before it is its subject ("X, in a meeting with Y")
         near = [a for a in before if a.kind == "PERSON" and t - a.tok <= NEAR][-1:]
         d.source = _dedupe(near + after if after else before)
     elif d.pattern in RECIPROCAL:
         d.source = _dedupe(actors)
-    elif d.pattern == "visit":
-        d.source = _dedupe(_subject(before, ctx) or [a for a in after if a.kind in ("PERSON", "ROLE")][:1])
-        d.target = _dedupe([a for a in after if a.kind in ("PERSON", "ROLE", "ORG") and a not in d.source][:1])
-    elif d.pattern == "host":
-        d.source = _dedupe(_subject(before, ctx))
-        d.target = _dedupe([a for a in after if a not in d.source][:1])
-    else:  # say: the speaker acts on the first actor after the verb, else on a state named before it
-        d.source = _dedupe(_subject(before, ctx))
+    else:  # visit, host, say: the subject acts on the first actor after it, else on a state named before
+        d.source = _dedupe(_subject(before, after, t, ctx))
         src = {s.sig for s in d.source}
         src_countries = {s.country for s in d.source}
-        rest = [a for a in after if a.sig not in src and a.kind != "PAIR"]
-        if not rest:
+        rest = (
+            [a for a in after if a.sig not in src and a.kind != "PAIR" and a.tok > d.source[0].tok] if d.source else []
+        )
+        if d.pattern == "visit":
+            rest = [a for a in rest if a.kind in ("PERSON", "ROLE", "ORG")]
+        elif not rest:
             rest = [
                 a
                 for a in before
@@ -513,7 +546,7 @@ def finalise(
             continue
         dy = dyad(d.source + d.target)
         loc_country = ents[d.location].country if d.location and d.location in ents else None
-        if etype == "CONSULT" and len(dy) == 1 and loc_country and loc_country not in dy:
+        if d.type == "CONSULT" and len(dy) == 1 and loc_country and loc_country not in dy:
             dy = tuple(sorted({dy[0], loc_country}))  # met the hosts during a visit abroad
         if not dy or d.confidence < min_confidence:
             continue
