@@ -350,8 +350,12 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         if m.entry.kind == "PERSON":
             kb = res.persons.get(m.entry.key)
             # a role phrase right before or right after a known name is that person's
+            before = role_end.get(m.i) or role_end.get(m.i - 1 if m.i and tokens[m.i - 1].text in _COMMAS else -1)
+            title_of = role_end.get(before.i) if before is not None else None
+            if before is not None and title_of is not None and title_of.anchor_kind == "office":
+                before = replace(title_of, country=title_of.country or before.country)  # office, then a title
             rp = _best_role(
-                role_end.get(m.i) or role_end.get(m.i - 1 if m.i and tokens[m.i - 1].text in _COMMAS else -1),
+                before,
                 role_start.get(m.j)
                 or role_start.get(m.j + 1 if m.j < len(tokens) and tokens[m.j].text in _COMMAS else -1),
             )
