@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from rasad.cli.data import data
 from rasad.cli.extract import demo, extract
 from rasad.cli.monitor import alerts, sources, watch, watchlists
 from rasad.cli.scale import load_parquet, spark
@@ -33,6 +34,7 @@ def main() -> None:
 # One line per command: import it at the top of this file and register it here.
 main.add_command(extract)
 main.add_command(demo)
+main.add_command(data)
 main.add_command(ingest)
 main.add_command(events)
 main.add_command(stories_cmd)

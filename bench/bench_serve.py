@@ -1,0 +1,144 @@
+"""Web interface benchmark: how long each page takes to render on a big store.
+
+    python bench/bench_serve.py --db BIG.db [--repeat 7]
+
+Build the store first with `python bench/bench_store.py --db BIG.db` (100,000 event records by default).
+Every page is requested through the application in this process (routing, the read-only connection, the
+queries, the template, the security middleware): once on a fresh application ("first": nothing cached yet,
+what the first visitor after a start or an ingest waits), then `--repeat` times (median and worst: the
+overview, the network and the actor list come from the application's cache while the store is unchanged).
+A page whose median exceeds the 300 ms budget is marked; so is one whose first request does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # bench/ is a folder of scripts
+
+BUDGET_MS = 300.0
+
+
+def pages(db: Path) -> list[tuple[str, str]]:
+    """(label, URL) for every kind of page, on the busiest or most typical ids of this store."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+
+    def one(sql: str) -> str:
+        row = conn.execute(sql).fetchone()
+        if row is None or row[0] is None:
+            raise SystemExit(f"the store has nothing for: {sql}")
+        return str(row[0])
+
+    try:
+        dyad = one("SELECT dyad FROM events WHERE dyad LIKE '%-%' GROUP BY dyad ORDER BY count(*) DESC LIMIT 1")
+        state = one("SELECT state FROM event_states GROUP BY state ORDER BY count(*) DESC LIMIT 1")
+        person = one(
+            "SELECT a.key FROM actors a JOIN entities e ON e.actor_id = a.id JOIN event_participants p "
+            "ON p.entity_id = e.id WHERE a.type = 'PERSON' GROUP BY a.id ORDER BY count(*) DESC LIMIT 1"
+        )
+        org = one("SELECT a.key FROM actors a JOIN entities e ON e.actor_id = a.id WHERE a.type = 'ORG' "
+                  "GROUP BY a.id ORDER BY count(*) DESC LIMIT 1")  # fmt: skip
+        story = one("SELECT story_id FROM events WHERE story_id IS NOT NULL GROUP BY story_id "
+                    "ORDER BY count(*) DESC LIMIT 1")  # fmt: skip
+        event = one(f"SELECT uid FROM events WHERE story_id = {int(story)} LIMIT 1")
+        doc = one("SELECT d.uid FROM documents d JOIN events e ON e.document_id = d.id GROUP BY d.id "
+                  "ORDER BY count(*) DESC LIMIT 1")  # fmt: skip
+        word = one("SELECT title FROM documents WHERE title IS NOT NULL LIMIT 1").split()[0]
+        name = one("SELECT n.name FROM actor_names n JOIN actors a ON a.id = n.actor_id WHERE a.type = 'PERSON' "
+                   "AND n.script = 'Arab' LIMIT 1")  # fmt: skip
+        n_events = int(one("SELECT count(*) FROM events"))
+    finally:
+        conn.close()
+    last_page = max(1, n_events // 50)
+    return [
+        ("overview", "/"),
+        ("events, no filter", "/events"),
+        ("events, sorted by outlet", "/events?sort=outlet&dir=asc"),
+        ("events, sorted by type", "/events?sort=type"),
+        (f"events, last page ({last_page})", f"/events?page={last_page}"),
+        (f"events, dyad {dyad}", f"/events?dyad={dyad}"),
+        ("events, type CONSULT since 2020", "/events?type=CONSULT&since=2020"),
+        (f"events, actor {person}", f"/events?actor={quote(person)}"),
+        (f"events, text {word!r}", f"/events?text={quote(word)}"),
+        ("events, topic + language", "/events?topic=terrorism&language=fa"),
+        (f"event (story S{story})", f"/event/{event}"),
+        (f"story S{story}", f"/story/{story}"),
+        ("document", f"/document/{doc}"),
+        ("actors", "/actors"),
+        ("actors, name search", f"/actors?q={quote(name)}"),
+        (f"actor {state} (state)", f"/actor/{state}"),
+        ("actor (busiest person)", f"/actor/{quote(person, safe=':')}"),
+        ("actor (busiest organisation)", f"/actor/{quote(org, safe=':')}"),
+        (f"dyad {dyad}", f"/dyad/{dyad}"),
+        ("network, states", "/network"),
+        ("network, states, ASSAULT 2020", "/network?type=ASSAULT&since=2020&until=2020"),
+        ("network, all actors", "/network?kind=actors"),
+        (f"search {word!r}", f"/search?q={quote(word)}"),
+        ("search, a name", f"/search?q={quote(name)}"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--db", type=Path, required=True, help="a big store (bench/bench_store.py --db PATH builds one)")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument(
+        "--warm", action="store_true", help="let the application warm its cache first, as `rasad serve` does at start"
+    )
+    args = ap.parse_args(argv)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from rasad.serve.app import create_app
+
+    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "events", "stories")}
+    conn.close()
+    print(f"store: {args.db}: {counts['documents']} documents, {counts['events']} events, {counts['stories']} stories")
+    app = create_app(args.db)
+    if args.warm:
+        t = time.perf_counter()
+        app.state.site.warm().join()
+        print(f"warm-up (overview, facets, networks): {time.perf_counter() - t:.2f} s")
+    client = TestClient(app, base_url="http://127.0.0.1")
+    print(f"\n{'page':50s} {'first':>9s} {'median':>9s} {'worst':>9s} {'size':>7s}")
+    over = []
+    medians = []
+    firsts = []
+    for label, url in pages(args.db):
+        t = time.perf_counter()
+        r = client.get(url)
+        first = 1000 * (time.perf_counter() - t)
+        firsts.append(first)
+        if r.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {r.status_code}")
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            r = client.get(url)
+            times.append(1000 * (time.perf_counter() - t))
+        med = statistics.median(times)
+        medians.append(med)
+        flag = "  OVER BUDGET" if med > BUDGET_MS else "  (first over budget)" if first > BUDGET_MS else ""
+        if med > BUDGET_MS:
+            over.append(label)
+        print(f"{label[:50]:50s} {first:7.1f}ms {med:7.1f}ms {max(times):7.1f}ms {len(r.content) / 1024:5.0f}kB{flag}")
+    print(
+        f"\nslowest median {max(medians):.1f} ms, slowest first request {max(firsts):.1f} ms; "
+        f"{len(over)} page(s) with a median over the {BUDGET_MS:.0f} ms budget"
+        + (f": {', '.join(over)}" if over else "")
+    )
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

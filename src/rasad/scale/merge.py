@@ -1,0 +1,260 @@
+"""Cross-document stories for a Spark run, as the store makes them.
+
+The store assigns each new event record, in ingest order, to the best agreeing story among earlier
+records (`rasad.store.stories.assign`). A record is only ever compared with records of the same type
+and the same states, or, when it names three states or more, with the other multilateral records of
+its type. So (type, states), with all multilateral records of a type in one block, is an exact
+blocking key: each block is merged on its own, in ingest order. A finer block by week would not be
+exact, since a story may run across a week's end (a meeting on Sunday and Monday, reported three days
+later); inside a block, records are found by day through an index instead.
+
+The comparison is the store's own (`Facts`, `StoryFacts`, `date_gap`, `match_score` and the record
+test `_record_agrees`); what is restated here is only the loop of `assign` and its candidate window,
+over records in memory instead of SQL rows. `tests/test_scale_merge.py` checks the two give the same
+stories on random corpora, so a change to the store's loop shows there. Persons are identified by the
+store's actor registry (`actors.resolve_entity`), run over the persons of the block in ingest order.
+The store runs it over every person of the corpus; the two differ only where a name is linked to
+another through a report outside the block (or an office filled in by such a report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from rasad.records import Document, Entity, Event
+from rasad.scale.rows import UNKNOWN_MONTH, OrderKey, event_uid
+from rasad.store import actors, stories
+from rasad.store.db import MEMORY, connect
+from rasad.store.ingest import document_uid
+from rasad.store.when import parse_day, resolve
+
+MULTILATERAL_BLOCK = "*multilateral*"
+# the store's candidate window (`stories._candidate_gaps`): when-dates this many days either side
+_WINDOW = timedelta(days=stories.MAX_GAP_DAYS + stories.REPORT_LAG_DAYS + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvent:
+    """One event record with what story matching reads of its document."""
+
+    uid: str  # the store's event uid: <document uid>-<n>
+    doc_uid: str
+    order: tuple[OrderKey, int]  # the document's input order, then the record's position in it
+    lang: str
+    published: str | None
+    event: Event
+    entities: tuple[tuple[int, Entity], ...]  # the document's entities the record names, with their positions
+
+    @property
+    def block(self) -> tuple[str, str]:
+        """(type, states): the records this one may share a story with have the same block."""
+        states = sorted(set(self.event.dyad))
+        if len(states) >= stories.MULTILATERAL:
+            return (self.event.type, MULTILATERAL_BLOCK)
+        return (self.event.type, "-".join(states))
+
+
+def story_events(doc: Document, key: OrderKey) -> list[StoryEvent]:
+    """The story-matching view of every event record of an analysed document."""
+    uid = document_uid(doc.text_sha256)
+    positions = {e.id: i for i, e in enumerate(doc.entities)}
+    out = []
+    for n, ev in enumerate(doc.events, start=1):
+        named = {positions[x] for x in (*ev.source, *ev.target, ev.location or "") if x in positions}
+        out.append(
+            StoryEvent(
+                uid=event_uid(uid, n),
+                doc_uid=uid,
+                order=(key, n),
+                lang=doc.lang,
+                published=doc.published,
+                event=ev,
+                entities=tuple((i, doc.entities[i]) for i in sorted(named)),
+            )
+        )
+    return out
+
+
+def _person_actors(block: Sequence[StoryEvent]) -> dict[tuple[str, int], int]:
+    """(document uid, entity position) -> actor id, from the store's registry over the persons of `block`.
+
+    Persons matter only between documents: with persons in one document at most, each gets its own id.
+    """
+    doc_order: dict[str, int] = {}
+    persons: dict[tuple[str, int], tuple[str, Entity]] = {}
+    for ev in block:
+        doc_order.setdefault(ev.doc_uid, len(doc_order))
+        for pos, ent in ev.entities:
+            if ent.type == "PERSON":
+                persons.setdefault((ev.doc_uid, pos), (ev.lang, ent))
+    if len({doc for doc, _ in persons}) < 2:
+        return {k: i for i, k in enumerate(persons)}
+    conn = connect(MEMORY).conn
+    try:
+        out: dict[tuple[str, int], int] = {}
+        # in ingest order: documents as they come, a document's entities in its order, as the store stores them
+        for k in sorted(persons, key=lambda k: (doc_order[k[0]], k[1])):
+            lang, ent = persons[k]
+            actor = actors.resolve_entity(conn, ent, lang)
+            if actor is not None:
+                out[k] = actor
+        return out
+    finally:
+        conn.close()
+
+
+def _facts(block: Sequence[StoryEvent]) -> tuple[list[stories.Facts], list[str | None]]:
+    """The store's `Facts` of every record of a block, and each record's when-date."""
+    actor_of = _person_actors(block)
+    doc_no: dict[str, int] = {}
+    facts: list[stories.Facts] = []
+    whens: list[str | None] = []
+    for i, ev in enumerate(block):
+        e = ev.event
+        pub = parse_day(ev.published)
+        w = resolve(e.date.start if e.date else None, e.date.end if e.date else None,
+                    pub.isoformat() if pub else None, e.historical)
+        by_id = {ent.id: (pos, ent) for pos, ent in ev.entities}
+        place = None
+        if e.location in by_id:
+            loc = by_id[e.location][1]
+            place = (loc.type, loc.key or loc.name or "", loc.country)
+        persons = {
+            (by_id[x][1].country, actor_of[(ev.doc_uid, by_id[x][0])])
+            for x in (*e.source, *e.target)
+            if x in by_id and (ev.doc_uid, by_id[x][0]) in actor_of
+        }
+        day_start = parse_day(w.day_start)
+        facts.append(
+            stories.Facts(
+                id=i,
+                document_id=doc_no.setdefault(ev.doc_uid, len(doc_no)),
+                story_id=None,
+                type=e.type,
+                cameo=e.cameo,
+                dyad="-".join(sorted(set(e.dyad))),
+                historical=e.historical,
+                coarse=bool(e.date and e.date.start) and w.md is None,
+                day_start=day_start,
+                day_end=parse_day(w.day_end) or day_start,
+                md=w.md,
+                published=pub,
+                place=place,
+                persons=tuple(sorted(persons, key=lambda p: (p[0] or "", p[1]))),
+            )
+        )
+        whens.append(w.when_date)
+    return facts, whens
+
+
+@dataclass(slots=True)
+class _Story:
+    """What `stories.story_facts` reads of a story, kept up to date as records join it."""
+
+    members: list[int]
+    documents: set[int]
+    places: list[tuple[str, str, str | None]]
+    persons: set[tuple[str | None, int]]
+
+    def add(self, i: int, f: stories.Facts) -> None:
+        self.members.append(i)
+        self.documents.add(f.document_id)
+        if f.place is not None and f.place not in self.places:
+            self.places.append(f.place)
+        self.persons.update(f.persons)
+
+    def facts(self, sid: int) -> stories.StoryFacts:
+        return stories.StoryFacts(sid, frozenset(self.documents), tuple(self.places), tuple(self.persons))
+
+
+def _merge_block(block: Sequence[StoryEvent]) -> list[list[int]]:
+    """Stories of one block (records in ingest order) as lists of indices into it: the loop of `stories.assign`."""
+    if len({ev.doc_uid for ev in block}) < 2:
+        return [[i] for i in range(len(block))]  # records of one document never share a story
+    facts, whens = _facts(block)
+    found: list[_Story] = []
+    story_of: list[int] = []
+    by_when: dict[str, list[int]] = {}
+    by_md: dict[str, list[int]] = {}
+    for i, f in enumerate(facts):
+        cands: set[int] = set()
+        if whens[i]:
+            day = date.fromisoformat(str(whens[i]))
+            lo, hi = day - _WINDOW, (f.day_end or day) + _WINDOW
+            for k in range((hi - lo).days + 1):
+                cands.update(by_when.get((lo + timedelta(days=k)).isoformat(), ()))
+        if f.md:
+            for md in stories._mds_around(f.md):
+                cands.update(by_md.get(md, ()))
+        gaps: dict[int, int] = {}  # story -> smallest date gap to one of its records
+        for c in cands:
+            cand = facts[c]
+            if not stories._record_agrees(f, cand):
+                continue
+            gap = stories.date_gap(f, cand)
+            sid = story_of[c]
+            if gap is not None and gap < gaps.get(sid, gap + 1):
+                gaps[sid] = gap
+        best: tuple[float, int] | None = None
+        for sid, gap in gaps.items():
+            score = stories.match_score(f, gap, found[sid].facts(sid))
+            if score is not None and (best is None or score > best[0] or (score == best[0] and sid < best[1])):
+                best = (score, sid)
+        if best is None:
+            story_of.append(len(found))
+            found.append(_Story([], set(), [], set()))
+        else:
+            story_of.append(best[1])
+        found[story_of[-1]].add(i, f)
+        if whens[i]:
+            by_when.setdefault(str(whens[i]), []).append(i)
+        if f.md:
+            by_md.setdefault(f.md, []).append(i)
+    return [s.members for s in found]
+
+
+def merge_blocks(events: Iterable[StoryEvent]) -> list[list[StoryEvent]]:
+    """Stories of any event records: each a list of records in ingest order; stories in order of their first."""
+    blocks: dict[tuple[str, str], list[StoryEvent]] = {}
+    for ev in events:
+        blocks.setdefault(ev.block, []).append(ev)
+    out: list[list[StoryEvent]] = []
+    for block in blocks.values():
+        block.sort(key=lambda e: e.order)
+        out.extend([block[i] for i in story] for story in _merge_block(block))
+    out.sort(key=lambda s: s[0].order)
+    return out
+
+
+def merge_events(events: Iterable[StoryEvent]) -> list[list[str]]:
+    """Stories as lists of event uids (the interface the Spark stage needs of story matching)."""
+    return [[e.uid for e in s] for s in merge_blocks(events)]
+
+
+def _when(ev: StoryEvent) -> str | None:
+    d = ev.event.date
+    pub = parse_day(ev.published)
+    w = resolve(d.start if d else None, d.end if d else None, pub.isoformat() if pub else None, ev.event.historical)
+    return w.when_date
+
+
+def story_row(story: Sequence[StoryEvent]) -> dict[str, Any]:
+    """The stories-table row of one story; its id is the uid of its first record."""
+    days = sorted(d for d in (_when(e) for e in story) if d)
+    first = days[0] if days else None
+    states = sorted({s for e in story for s in e.event.dyad})
+    return {
+        "story_id": story[0].uid,
+        "lang": "+".join(sorted({e.lang for e in story})),
+        "month": first[:7] if first else UNKNOWN_MONTH,
+        "type": story[0].event.type,
+        "dyad": states,
+        "reports": len(story),
+        "documents": len({e.doc_uid for e in story}),
+        "first_date": first,
+        "last_date": days[-1] if days else None,
+        "event_uids": [e.uid for e in story],
+    }

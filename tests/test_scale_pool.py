@@ -1,0 +1,87 @@
+"""The process pool: same results as one process, in input order, failures reported, input streamed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from rasad.records import Document, InputDoc
+from rasad.scale import pool
+from rasad.scale.pool import AnalysisError, Failed, analyze_many, analyze_outcomes
+
+TEXTS = [
+    "وصل وزير الخارجية التركي إلى بغداد اليوم في زيارة رسمية يلتقي خلالها نظيره العراقي.",
+    "وزير امور خارجه ایران روز دوشنبه در مسقط با همتای عمانی خود دیدار کرد.",
+    "أدانت وزارة الخارجية المصرية الهجوم الذي استهدف نقطة أمنية في باكستان.",
+    "رئیس جمهور تاجیکستان با نخست وزیر پاکستان تلفنی گفتگو کرد.",
+]
+
+
+def inputs(n: int) -> list[InputDoc]:
+    return [InputDoc(f"d{i:03d}", f"{TEXTS[i % len(TEXTS)]} ({i})", published="2024-06-03") for i in range(n)]
+
+
+def _fake(inp: InputDoc) -> Document:
+    """A cheap stand-in analyser that says which process ran it; fails on request."""
+    if "FAIL" in inp.text:
+        raise ValueError(f"cannot analyse {inp.doc_id}")
+    return Document(inp.doc_id, "und", None, None, None, hashlib.sha256(inp.text.encode()).hexdigest(), (), (),
+                    (f"pid {os.getpid()}",), inp.text)
+
+
+def fake_factory() -> pool.Analyzer:
+    return _fake
+
+
+def test_two_workers_give_what_one_process_gives_in_input_order() -> None:
+    docs = inputs(24)
+    one = [d.to_dict() for d in analyze_many(docs, 1)]
+    two = [d.to_dict() for d in analyze_many(docs, 2, chunksize=3)]
+    assert [d["doc_id"] for d in two] == [d.doc_id for d in docs]
+    assert two == one
+    assert any(d["events"] for d in one)  # the comparison covers real analysis, not empty records
+
+
+def test_work_is_spread_over_worker_processes() -> None:
+    out = list(analyze_outcomes(inputs(64), 2, factory=fake_factory, chunksize=2))
+    pids = {d.warnings[0] for d in out if isinstance(d, Document)}
+    assert f"pid {os.getpid()}" not in pids
+    assert len(pids) == 2
+
+
+def test_a_failing_document_is_reported_in_its_place() -> None:
+    docs = inputs(10)
+    docs[4] = InputDoc("bad", "FAIL here")
+    out = list(analyze_outcomes(docs, 2, factory=fake_factory, chunksize=2))
+    assert [o.doc_id if isinstance(o, Document) else o.name for o in out] == [d.doc_id for d in docs]
+    assert out[4] == Failed("bad", "ValueError: cannot analyse bad")
+    with pytest.raises(AnalysisError, match="bad: ValueError"):
+        list(analyze_many(docs, 2, factory=fake_factory))
+    with pytest.raises(AnalysisError):
+        list(analyze_many(docs, 1, factory=fake_factory))
+
+
+def test_input_is_read_only_as_far_as_the_workers_need() -> None:
+    pulled = 0
+
+    def endless() -> Iterator[InputDoc]:
+        nonlocal pulled
+        i = 0
+        while True:
+            pulled += 1
+            i += 1
+            yield InputDoc(f"d{i}", f"text {i}")
+
+    out = analyze_outcomes(endless(), 2, factory=fake_factory, chunksize=4)
+    first = [next(out) for _ in range(10)]
+    out.close()
+    assert [d.doc_id for d in first if isinstance(d, Document)] == [f"d{i}" for i in range(1, 11)]
+    # the chunks in flight, plus one submitted for each of the three chunks handed out
+    assert pulled == (2 * pool.INFLIGHT_PER_WORKER + 3) * 4
+
+
+def test_default_workers_is_the_usable_core_count() -> None:
+    assert pool.default_workers() == len(os.sched_getaffinity(0))
