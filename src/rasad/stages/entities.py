@@ -346,8 +346,9 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
     role_end = {rp.j: rp for rp in roles}
     role_start = {rp.i: rp for rp in roles}
     person_starts: set[int] = set()
-    for m in sel:
+    for m in list(sel):
         if m.entry.kind == "PERSON":
+            m = _extend_chain(m, tokens, lr, res, covered, sent_end)
             kb = res.persons.get(m.entry.key)
             # a role phrase right before or right after a known name is that person's
             before = role_end.get(m.i) or role_end.get(m.i - 1 if m.i and tokens[m.i - 1].text in _COMMAS else -1)
@@ -408,6 +409,18 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
     if nisba:
         sel = [m for m in sel if m.i not in nisba]
     return sel, other, roles, persons
+
+
+def _extend_chain(m: Match, tokens: Sequence[Token], lr: LangResources, res: Resources, covered: set[int],
+                  sent_end: list[int]) -> Match:
+    """A known name goes on through a chain of bin/Al parts (فيصل بن فرحان بن عبدالله آل سعود)."""
+    j = m.j
+    end = sent_end[m.i]
+    while j + 1 < end and lr.particles.get(tokens[j].key, ("", ""))[0] == "connector":
+        if _name_like(tokens[j + 1], lr, res, covered, j + 1) < 2:
+            break
+        j += 2
+    return m if j == m.j else Match(m.entry, m.i, j)
 
 
 def _best_role(before: RolePhrase | None, after: RolePhrase | None) -> RolePhrase | None:
