@@ -3,8 +3,8 @@
     python bench/bench_store.py [--events 100000] [--base 300] [--seed 0] [--db PATH]
 
 1. Analyses `--base` generated documents (bench/generate.py) with the pipeline: extract documents/s.
-2. Ingests as many other generated documents into a new store, analysing in this process (`--workers 0`) and
-   in one worker process while this one writes (`--workers 1`, the default): documents/s and the ratio to
+2. Ingests as many other generated documents into a new store, analysing in this process (`rasad ingest`'s
+   default) and in one worker process working ahead while this one writes: documents/s and the ratio to
    extract's.
 3. Stores the analysed documents alone (no analysis): the store's own cost per document.
 4. Grows a store to `--events` event records from copies of the analysed documents (each copy a new text,
@@ -126,8 +126,8 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     analysed = [pipeline.analyze(d) for d in docs_in]
     n_events = sum(len(d.events) for d in analysed)
 
-    # 2. ingest: analysis + storage, as `rasad ingest --workers 0` (one process) and `--workers 1` (one analysis
-    # process working ahead while this one writes), each on other generated documents than the rest
+    # 2. ingest: analysis + storage in one process (as `rasad ingest` by default), and with one analysis process
+    # working ahead while this one writes; each on other generated documents than the rest
     rates = {}
     for processes, seed in ((0, args.seed + 2), (1, args.seed + 3)):
         conn = connect(tmp / f"ingest{processes}.db").conn
@@ -147,8 +147,8 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     print(f"documents analysed    {len(docs_in)} ({n_events} events, {n_events / len(docs_in):.2f} per document)")
     print(f"extract               {extract_rate:.1f} documents/s (analysis only)")
     for processes, rate in rates.items():
-        how = "in one process" if processes == 0 else f"{processes} analysis process + writer"
-        print(f"ingest --workers {processes}    {rate:.1f} documents/s ({how}), {rate / extract_rate:.0%} of extract")
+        how = "analysis and store in one process" if processes == 0 else f"{processes} analysis process + writer"
+        print(f"ingest                {rate:.1f} documents/s ({how}), {rate / extract_rate:.0%} of extract")
     print(f"store alone           {store_ms:.2f} ms/document ({1000 / store_ms:.0f} documents/s)")
     analysis_cpu = statistics.fmean(cpu)
     print(

@@ -93,10 +93,10 @@ def _ingest_summary(stats: IngestStats) -> str:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Analysis processes, working ahead while this one writes to the database; 0 analyses in this process.",
+    help="Analysis processes. 1 analyses in this process; more work ahead while this process writes.",
 )
 @click.option(
     "--batch-size",
@@ -126,7 +126,12 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int, batch
                 click.echo(f"\r{done} documents…", nl=False, err=True)
 
         stats = ingest_inputs(
-            conn, inputs, reanalyse=reanalyse, processes=workers, batch_size=batch_size, progress=progress
+            conn,
+            inputs,
+            reanalyse=reanalyse,
+            processes=0 if workers == 1 else workers,
+            batch_size=batch_size,
+            progress=progress,
         )
         if sys.stderr.isatty():
             click.echo("\r", nl=False, err=True)

@@ -446,8 +446,9 @@ def _analyze_inline(analyze: Analyzer, inp: InputDoc) -> Document | str:
         return f"{type(e).__name__}: {e}"
 
 
-def _analyze_in_worker(inp: InputDoc) -> Document | str:
-    return _analyze_inline(_WORKER_ANALYZER[0], inp)
+def _analyze_in_worker(batch: list[InputDoc]) -> list[Document | str]:
+    # a whole batch per task: one round trip to the worker instead of one per document
+    return [_analyze_inline(_WORKER_ANALYZER[0], inp) for inp in batch]
 
 
 def pipeline_analyzer() -> Analyzer:
@@ -495,10 +496,9 @@ def ingest_inputs(
             else:
                 stats.skipped.append(Problem(str(getattr(item, "name", "?")), str(getattr(item, "reason", "?"))))
 
-    def write(todo: list[InputDoc], results: Sequence[Document | str | Future[Document | str]]) -> None:
+    def write(todo: list[InputDoc], results: Sequence[Document | str] | Future[list[Document | str]]) -> None:
         items: list[tuple[Document, str, str]] = []
-        for inp, res in zip(todo, results, strict=True):
-            out = res.result() if isinstance(res, Future) else res
+        for inp, out in zip(todo, results.result() if isinstance(results, Future) else results, strict=True):
             if isinstance(out, str):
                 stats.failed.append(Problem(inp.doc_id, out))
             else:
@@ -510,7 +510,7 @@ def ingest_inputs(
 
     analyze: Analyzer | None = None
     pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[list[InputDoc], list[Future[Document | str]]]] = deque()
+    pending: deque[tuple[list[InputDoc], Sequence[Document | str] | Future[list[Document | str]]]] = deque()
     seen: set[str] = set()
     run_id = _start_run(conn, versions)
     try:
@@ -531,7 +531,7 @@ def ingest_inputs(
                 continue
             if pool is None and todo:
                 pool = ProcessPoolExecutor(processes, initializer=_init_worker, initargs=(factory, os.getpid()))
-            pending.append((todo, [pool.submit(_analyze_in_worker, i) for i in todo] if pool else []))
+            pending.append((todo, pool.submit(_analyze_in_worker, todo) if pool and todo else []))
             while len(pending) > LOOKAHEAD:
                 write(*pending.popleft())
         while pending:
