@@ -1,15 +1,55 @@
-"""The `rasad` command: a thin shell over the library; every command lives in its own module."""
+"""The `rasad` command: a thin shell over the library; every command lives in its own module.
+
+Command modules are imported only when their command runs (the web, Spark and store modules pull in FastAPI,
+PyArrow and friends), so `rasad extract` starts fast.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import click
 
-from rasad.cli.data import data
-from rasad.cli.extract import demo, extract
-from rasad.cli.monitor import alerts, sources, watch, watchlists
-from rasad.cli.scale import load_parquet, spark
-from rasad.cli.serve import serve
-from rasad.cli.store import actors, events, export, ingest, search, show, stories_cmd
+# --------------------------------------------------------------------------- commands
+# One line per command: name -> "module:attribute" of its Click command, in the order `--help` lists them.
+COMMANDS: dict[str, str] = {
+    "extract": "rasad.cli.extract:extract",
+    "demo": "rasad.cli.extract:demo",
+    "data": "rasad.cli.data:data",
+    "ingest": "rasad.cli.store:ingest",
+    "events": "rasad.cli.store:events",
+    "stories": "rasad.cli.store:stories_cmd",
+    "show": "rasad.cli.store:show",
+    "actors": "rasad.cli.store:actors",
+    "search": "rasad.cli.store:search",
+    "export": "rasad.cli.store:export",
+    "serve": "rasad.cli.serve:serve",
+    "spark": "rasad.cli.scale:spark",
+    "load-parquet": "rasad.cli.scale:load_parquet",
+    "sources": "rasad.cli.monitor:sources",
+    "watch": "rasad.cli.monitor:watch",
+    "watchlists": "rasad.cli.monitor:watchlists",
+    "alerts": "rasad.cli.monitor:alerts",
+}
+# --------------------------------------------------------------------------- end of commands
+
+
+class LazyGroup(click.Group):
+    """A Click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        cmd: Any = getattr(importlib.import_module(module), attr)
+        if not isinstance(cmd, click.Command):
+            raise TypeError(f"{target} is not a Click command")
+        return cmd
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -22,31 +62,9 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version."
 )
 def main() -> None:
     """rasad: structured event data (PLOVER/CAMEO) from Arabic and Persian news."""
-
-
-# --------------------------------------------------------------------------- commands
-# One line per command: import it at the top of this file and register it here.
-main.add_command(extract)
-main.add_command(demo)
-main.add_command(data)
-main.add_command(ingest)
-main.add_command(events)
-main.add_command(stories_cmd)
-main.add_command(show)
-main.add_command(actors)
-main.add_command(search)
-main.add_command(export)
-main.add_command(spark)
-main.add_command(load_parquet)
-main.add_command(sources)
-main.add_command(watch)
-main.add_command(watchlists)
-main.add_command(alerts)
-main.add_command(serve)
-# --------------------------------------------------------------------------- end of commands

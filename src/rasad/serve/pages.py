@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from rasad.records import Document
 from rasad.serve import charts, marks, queries
 from rasad.serve.params import PER_PAGE, FilterForm, filter_form
-from rasad.serve.site import Site, actor_href, dyad_href, text_dir
+from rasad.serve.site import ACTORS_PER_PAGE, Site, actor_href, dyad_href, text_dir
 from rasad.store import query
 from rasad.store.db import StoreError
 from rasad.store.query import EventFilter, EventRow, Story
@@ -249,13 +249,9 @@ def actors_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     site = site_of(request)
-    per = 50
+    per = ACTORS_PER_PAGE
 
-    def compute() -> tuple[list[queries.ActorListing], int]:
-        with site.conn() as conn:
-            return queries.actor_list(conn, q=q.strip() or None, type_=type or None, limit=per, offset=(page - 1) * per)
-
-    found, total = site.cache.get(("actors", q.strip(), type, page), compute)
+    found, total = site.actor_list(q.strip(), type, page, per)
     return site.render(request, "actors.html", actors=found, q=q, type=type, paging=Paging(page, per, total))
 
 

@@ -34,6 +34,7 @@ T = TypeVar("T")
 # query parameters that never travel in generated links (the language lives in its cookie)
 _NOT_CARRIED = frozenset({"lang"})
 COOKIE_MAX_AGE = 365 * 24 * 3600
+ACTORS_PER_PAGE = 50
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -218,15 +219,23 @@ class Site:
 
         return self.cache.get(("links", kind, f.types, f.since, f.until), compute)
 
+    def actor_list(self, q: str, type_: str, page: int, per: int) -> tuple[list[queries.ActorListing], int]:
+        def compute() -> tuple[list[queries.ActorListing], int]:
+            with self.conn() as conn:
+                return queries.actor_list(conn, q=q or None, type_=type_ or None, limit=per, offset=(page - 1) * per)
+
+        return self.cache.get(("actors", q, type_, page, per), compute)
+
     def warm(self) -> threading.Thread:
-        """Compile the templates and compute the overview and the default networks in the background, so
-        that the first visitor does not wait for them on a big store."""
+        """Compile the templates and compute the overview, the first page of actors and the default networks
+        in the background, so that the first visitor does not wait for them on a big store."""
 
         def run() -> None:
             for name in self.env.list_templates(extensions=["html"]):
                 self.env.get_template(name)
             self.overview()
             self.facets()
+            self.actor_list("", "", 1, ACTORS_PER_PAGE)
             for kind in ("states", "actors"):
                 self.links(kind, EventFilter(limit=None))
 
