@@ -554,3 +554,7 @@ def build_demo_db(documents: Sequence[Document], path: Path) -> None:
             + f"; try `rasad events --db {path}`",
             err=True,
         )
+        click.echo(
+            f"rasad demo: open it in your browser with `rasad serve --db {path}`, then http://127.0.0.1:8000",
+            err=True,
+        )

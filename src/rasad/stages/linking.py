@@ -215,6 +215,7 @@ def link(doc: Doc, res: Resources) -> Doc:
     for key, d in person_drafts:
         draft(key, d)
     _corefer_surnames(tokens, [d for _, d in person_drafts], drafts, lr.particles)
+    _nisba_surnames(tokens, [d for _, d in person_drafts], drafts)
     named_roles = {(p.role.i, p.role.j) for p in persons if p.role is not None}
     for rp in roles:
         if (rp.i, rp.j) in named_roles or not rp.english:
@@ -363,6 +364,25 @@ def _corefer_surnames(
                     d.spans.append((tokens[i].start, tokens[i + n - 1].end))
                     d.tok_spans.append((i, i + n))
                     covered.update(range(i, i + n))
+
+
+def _nisba_surnames(tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft]) -> None:
+    """A surname of origin used alone later (السوداني for محمد شياع السوداني) is the person, not the state."""
+    for d in persons:
+        if len(d.words) < 2:
+            continue
+        last = d.words[-1]
+        for other in drafts.values():
+            if other.type != "COUNTRY":
+                continue
+            moved = [(i, j) for i, j in other.tok_spans if j - i == 1 and tokens[i].key == last]
+            if not moved:
+                continue
+            for i, j in moved:
+                other.tok_spans.remove((i, j))
+                other.spans.remove((tokens[i].start, tokens[j - 1].end))
+                d.tok_spans.append((i, j))
+                d.spans.append((tokens[i].start, tokens[j - 1].end))
 
 
 def entity_spans(entities: Sequence[Entity]) -> list[Span]:
