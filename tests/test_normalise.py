@@ -99,7 +99,7 @@ def test_persian_boilerplate(res: Resources) -> None:
 def test_skipped_block_is_nfkc_stable() -> None:
     import unicodedata
 
-    from rasad.stages.normalise import _STABLE_BLOCK
+    from rasad.lexicon.tables import _STABLE_BLOCK
 
     lo, hi = _STABLE_BLOCK
     assert all(unicodedata.normalize("NFKC", chr(cp)) == chr(cp) for cp in range(lo, hi + 1))

@@ -11,9 +11,7 @@ from pathlib import Path
 from rasad.lexicon import DATA_DIR, charmap, fold, fold_word, lang_dir, read_tsv
 from rasad.lexicon.dates import DateLexicon, load_date_lexicon
 from rasad.lexicon.gazetteer import Entry, Gazetteer, build_gazetteer, form_words
-from rasad.stages.language import LanguageModel
-from rasad.stages.normalise import Normaliser, build_normaliser
-from rasad.stages.tokens import Clitics, build_clitics
+from rasad.lexicon.tables import Clitics, LanguageModel, Normaliser, build_clitics, build_normaliser
 
 LANGUAGES = ("ar", "fa")
 _DAY_WORD_KINDS = frozenset({"day", "part", "dayword"})

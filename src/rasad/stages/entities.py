@@ -390,13 +390,13 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
                 office = role_start.get(after[1]) or role_start.get(after[1] + 1)
                 if office is not None and office.anchor_kind == "office":
                     rp = office
-            _attach_kb(after, rp, persons, add)
+            add(after[0], after[1], rp, None, rp.country)
             continue
         if rp.j in taken or rp.j in person_starts:
             continue  # the role belongs to the known person named right after it
-        before = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, covered | taken)
-        if before is not None and rp.anchor_kind in ("office", "rank") and before[1] == rp.i:
-            _attach_kb(before, rp, persons, add)
+        named = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, covered | taken)
+        if named is not None and rp.anchor_kind in ("office", "rank") and named[1] == rp.i:
+            add(named[0], named[1], rp, None, rp.country)
     # a state adjective followed by a name, after a role earlier in the phrase (والوفد الطاجيكي رحمان زاده)
     for m in sel:
         if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj" and m.j not in taken:
@@ -436,11 +436,6 @@ def _has_good(
     tokens: Sequence[Token], run: tuple[int, int], lr: LangResources, res: Resources, covered: set[int]
 ) -> bool:
     return all(_name_like(tokens[k], lr, res, covered, k) >= 2 for k in range(run[0], run[1]))
-
-
-def _attach_kb(run: tuple[int, int], rp: RolePhrase, persons: list[PersonMention], add: object) -> None:
-    assert callable(add)
-    add(run[0], run[1], rp, None, rp.country)
 
 
 def mention(m: Match, tokens: Sequence[Token]) -> Mention:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rasad.lexicon import fold_word
+from rasad.lexicon.tables import LanguageModel
 from rasad.records import Doc
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -20,11 +21,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Letters that only Persian uses (پ چ ژ گ and the Persian forms of kaf and yeh), and the ones only Arabic uses.
 _FA_LETTERS = re.compile(r"[\u067E\u0686\u0698\u06AF\u06A9\u06CC]")
 _AR_LETTERS = re.compile(r"[\u0629\u064A\u0643\u0649]")
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageModel:
-    function_words: dict[str, frozenset[str]]  # lang -> folded words
 
 
 @functools.cache

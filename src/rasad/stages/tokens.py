@@ -10,62 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rasad.lexicon import fold
+from rasad.lexicon.tables import Clitics, candidates
 from rasad.records import Doc, Sentence, Token
 
 # A number with internal separators (1402/03/21, 1,000, 2.5), a word, or one punctuation mark.
 _TOKEN = re.compile(r"\d+(?:[.,/:\-]\d+)*|[^\W\d_]+|[^\w\s\u200c]")
 _SENT_END = frozenset(".!?؟؛;…")
 _PARA = re.compile(r"\n\s*\n|\n")
-
-
-@dataclass(frozen=True, slots=True, eq=False)  # identity hash: it keys the word-key memo
-class Clitics:
-    proclitics: tuple[tuple[str, ...], ...]  # ordered slots; one string of each slot may be stripped
-    article: str  # folded article stripped from every look-up key ("ال" for Arabic, "" otherwise)
-    suffixes: tuple[str, ...]
-    abbreviations: frozenset[str] = frozenset()
-
-
-def build_clitics(rows: list[dict[str, str]]) -> Clitics:
-    by_kind: dict[str, list[str]] = {}
-    for r in rows:
-        by_kind.setdefault(r["kind"], []).append(fold(r["form"]))
-    slots = tuple(tuple(by_kind[k]) for k in ("conjunction", "preposition", "preposition_article") if k in by_kind)
-    article = by_kind.get("article", [""])[0]
-    return Clitics(proclitics=slots, article=article, suffixes=tuple(sorted(by_kind.get("suffix", []), key=len)))
-
-
-def strip_article(key: str, cl: Clitics) -> str:
-    if cl.article and key.startswith(cl.article) and len(key) - len(cl.article) >= 2:
-        return key[len(cl.article) :]
-    return key
-
-
-def candidates(key: str, cl: Clitics) -> tuple[str, ...]:
-    """The word's key first, then keys with clitics stripped; article-stripped throughout."""
-    out = [strip_article(key, cl)]
-    if cl.proclitics:
-        forms = [key]
-        for slot in cl.proclitics:
-            new = []
-            for f in forms:
-                for p in slot:
-                    if f.startswith(p) and len(f) - len(p) >= 2:
-                        new.append(f[len(p) :])
-            forms += new
-        for f in forms[1:]:
-            c = strip_article(f, cl)
-            if c not in out:
-                out.append(c)
-    for s in cl.suffixes:
-        if key.endswith(s) and len(key) - len(s) >= 2:
-            c = key[: -len(s)]
-            if c not in out:
-                out.append(c)
-    return tuple(out)
 
 
 def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ()) -> tuple[list[Token], list[Sentence]]:
