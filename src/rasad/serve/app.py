@@ -170,6 +170,7 @@ def create_app(
     app.add_api_route("/dyad/{dyad}", pages.dyad_page, **get)
     app.add_api_route("/network", pages.network_page, **get)
     app.add_api_route("/search", pages.search_page, **get)
+    app.add_api_route("/alerts", pages.alerts_page, **get)
     if allow_analyse:
         app.add_api_route("/analyse", pages.analyse_form, **get)
         app.add_api_route("/analyse", pages.analyse_submit, methods=["POST"], response_model=None)

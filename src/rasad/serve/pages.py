@@ -27,6 +27,7 @@ DYAD = re.compile(r"^[A-Za-z]{3}(?:-[A-Za-z]{3}){0,5}$")
 STORY_REF = re.compile(r"^[Ss]?(\d{1,12})$")
 MAX_ANALYSE_CHARS = 200_000
 DYAD_STORIES = 20  # the latest; the events table has the rest
+ALERTS_PER_PAGE = 50
 
 
 def site_of(request: Request) -> Site:
@@ -420,6 +421,36 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "")
             found_actors, _ = queries.actor_list(conn, q=q, type_=None, limit=12, offset=0)
             found_actors = [a for a in found_actors if a.events or a.variants]
     return site.render(request, "search.html", q=q, hits=hits, actors=found_actors, error=error)
+
+
+# --------------------------------------------------------------------------- watchlist alerts
+
+
+def alerts_page(request: Request, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """The alerts raised by `rasad watch`, newest first; a store no watcher opened says how to start one."""
+    site = site_of(request)
+    found: list[queries.AlertView] = []
+    counts = queries.AlertCounts(0, 0)
+    error: str | None = None
+    with site.conn() as conn:
+        monitored = queries.monitor_present(conn)
+        if monitored:
+            try:
+                counts = queries.alert_counts(conn)
+                found = queries.alerts(conn, limit=ALERTS_PER_PAGE, offset=(page - 1) * ALERTS_PER_PAGE)
+            except sqlite3.OperationalError as e:
+                # the monitor's tables as another rasad version made them
+                error = f"the monitor's tables cannot be read by this rasad: {e}"
+    return site.render(
+        request,
+        "alerts.html",
+        status=500 if error else 200,
+        monitored=monitored,
+        counts=counts,
+        alerts=found,
+        paging=Paging(page, ALERTS_PER_PAGE, counts.alerts),
+        error=error,
+    )
 
 
 # --------------------------------------------------------------------------- analyse

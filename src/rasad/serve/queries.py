@@ -7,6 +7,7 @@ text put into SQL is chosen from fixed tables here (sort columns) or made by the
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -708,3 +709,116 @@ def actor_links(
             links.append(Link(x, y, t, c))
     names = {k: (n, typ) for k, n, typ in info.values()}
     return links, names
+
+
+# --------------------------------------------------------------------------- watchlist alerts
+
+# The monitor's tables (rasad/monitor/schema_monitor.sql), read with SQL of our own: the interface and the
+# monitor are sibling layers, neither imports the other. A store no watcher ever opened has none of them.
+MONITOR_TABLES = ("monitor_watchlists", "monitor_alerts", "monitor_alert_events")
+
+
+def monitor_present(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({_marks(len(MONITOR_TABLES))})",
+        MONITOR_TABLES,
+    ).fetchone()[0]
+    return int(found) == len(MONITOR_TABLES)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertedStory:
+    """What an alert is about: the story as the store holds it now, or as the alert delivered it."""
+
+    id: int | None  # the story now holding the alerted reports; None when they left the store
+    type: str
+    dyad: tuple[str, ...]
+    date: str | None
+    evidence: str  # of its first report
+    lang: str | None
+    reports: int
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    id: int
+    watchlist: str
+    fired: str  # when the alert was raised, UTC YYYY-MM-DDTHH:MM:SSZ
+    delivered: str | None
+    error: str | None  # why the last delivery failed
+    story: AlertedStory
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCounts:
+    watchlists: int
+    alerts: int
+
+
+def alert_counts(conn: sqlite3.Connection) -> AlertCounts:
+    one = conn.execute(
+        "SELECT (SELECT count(*) FROM monitor_watchlists), "
+        "(SELECT count(*) FROM monitor_alerts a JOIN monitor_watchlists w ON w.id = a.watchlist_id)"
+    ).fetchone()
+    return AlertCounts(int(one[0]), int(one[1]))
+
+
+def _stored_story(st: query.Story) -> AlertedStory:
+    first = st.reports[0]
+    return AlertedStory(st.id, st.type, st.dyad, st.date, first.evidence, first.lang, len(st.reports), st.languages)
+
+
+def _delivered_story(text: object) -> AlertedStory:
+    """From the alert's payload (the JSON delivered), read defensively: it is only shown, never trusted."""
+    try:
+        payload = json.loads(str(text))
+    except ValueError:
+        payload = {}
+    if not isinstance(payload, dict):
+        payload = {}
+    reports = payload.get("reports")
+    reports = reports if isinstance(reports, list) else []
+    first = reports[0] if reports and isinstance(reports[0], dict) else {}
+    dyad = payload.get("dyad")
+    langs = payload.get("languages")
+    return AlertedStory(
+        id=None,
+        type=str(payload.get("type") or "?"),
+        dyad=tuple(str(s) for s in dyad) if isinstance(dyad, list) else (),
+        date=str(payload["date"]) if payload.get("date") else None,
+        evidence=str(first.get("evidence") or ""),
+        lang=str(first["lang"]) if first.get("lang") else None,
+        reports=len(reports),
+        languages=tuple(str(x) for x in langs) if isinstance(langs, list) else (),
+    )
+
+
+def alerts(conn: sqlite3.Connection, *, limit: int, offset: int = 0) -> list[AlertView]:
+    """Stored alerts, newest first, each with the story it is about as the store holds it now.
+
+    Story ids change when stories are rebuilt; the event uids the alert covers do not, so the story is
+    found through them (as the monitor itself recognises an alerted story). An alert without such uids
+    keeps the story id it was raised with; one whose reports all left the store is shown from its payload.
+    """
+    found = conn.execute(
+        "SELECT a.id, w.name, a.created_at, a.delivered_at, a.error, a.payload, a.story_id, "
+        "(SELECT x.story_id FROM monitor_alert_events ae JOIN events x ON x.uid = ae.event_uid "
+        " WHERE ae.alert_id = a.id AND x.story_id IS NOT NULL ORDER BY x.id LIMIT 1), "
+        "EXISTS (SELECT 1 FROM monitor_alert_events ae WHERE ae.alert_id = a.id) "
+        "FROM monitor_alerts a JOIN monitor_watchlists w ON w.id = a.watchlist_id "
+        "ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    out = []
+    for r in found:
+        story_id = r[7] if r[7] is not None else (None if r[8] else r[6])
+        st: query.Story | None = None
+        if story_id is not None:
+            try:
+                st = query.story(conn, int(story_id))
+            except StoreError:
+                st = None
+        about = _stored_story(st) if st is not None else _delivered_story(r[5])
+        out.append(AlertView(int(r[0]), str(r[1]), str(r[2]), r[3], r[4], about))
+    return out
