@@ -429,6 +429,10 @@ def dyad(actors: Sequence[Actor]) -> tuple[str, ...]:
     return tuple(sorted({a.country for a in actors if a.country}))
 
 
+def _named(actors: Sequence[Actor]) -> list[Actor]:
+    return [a for a in actors if a.kind == "PERSON"]
+
+
 def _persons(actors: Sequence[Actor]) -> list[Actor]:
     return [a for a in actors if a.kind in ("PERSON", "ROLE")]
 
@@ -459,8 +463,9 @@ def complete(doc: Doc, drafts: list[Draft], res: Resources) -> None:
         if d.date is None and host.date is not None and host.date.end:
             end = host.date.end
             d.date = DateValue(end, end, host.date.text, None, host.date.calendar)
-        if not _persons(d.source) and d.type in ("SUPPORT", "AGREE"):
-            d.source.extend(a for a in host.source if a.kind in ("PERSON", "ROLE"))
+        if not _named(d.source) and d.type in ("SUPPORT", "AGREE"):
+            known = {s.sig for s in d.source}
+            d.source.extend(a for a in host.source if a.kind in ("PERSON", "ROLE") and a.sig not in known)
     lead = _lead_persons(doc, ents)
     destination = _first_destination(drafts)
     first_town = _first_town(doc, ents, res)
@@ -468,10 +473,14 @@ def complete(doc: Doc, drafts: list[Draft], res: Resources) -> None:
         if d.historical:
             continue
         dy = set(dyad(d.source + d.target))
-        if d.type in ("CONSULT", "SUPPORT") and not _persons(d.source + d.target):
-            # "the two ministers exchanged views": the people the lead named
+        if d.type in ("CONSULT", "SUPPORT") and not _named(d.source + d.target):
+            # "the two ministers exchanged views", "an agreement was signed during the visit": the people of the
+            # visit this article reports, else the people its lead names
             known = {s.sig for s in d.source}
-            added = [a for a in lead if a.country in dy and a.sig not in known]
+            visit = next((o for o in drafts if o.type == "CONSULT" and not o.historical and o is not d
+                          and set(dyad(o.source + o.target)) == dy and _named(o.source + o.target)), None)
+            pool = [a for a in visit.source + visit.target if a.kind == "PERSON"] if visit else lead
+            added = [a for a in pool if a.country in dy and a.sig not in known]
             d.source.extend(added)
             if len({a.country for a in added}) >= 2:
                 d.confidence = max(d.confidence, 0.6)
