@@ -121,9 +121,10 @@ def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list
             if j >= end:
                 break
             t = tokens[j]
+            words = t.stems if t.key in t.stems else (t.key, *t.stems)
             nxt = []
             for child, _ in frontier:
-                for w in {t.key, *t.stems}:
+                for w in words:
                     s = child.get(w)
                     if s is not None:
                         nxt.append(s)
@@ -138,8 +139,11 @@ def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list
 def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[Match]:
     """All matches in tokens[start:end], every start position, all kinds."""
     out: list[Match] = []
+    trie = gz.trie
     for i in range(start, end):
-        if tokens[i].kind == "punct":
+        t = tokens[i]
+        # most words start no entry: one set test per candidate before the full walk
+        if t.kind == "punct" or t.glued or not any(c in trie for c in t.stems):
             continue
         out.extend(matches_at(gz, tokens, i, end))
     return out
