@@ -314,6 +314,9 @@ def _actors(ms: list[Mention], ents: dict[str, Entity], pair: list[str]) -> list
         )
 
     keep = [a for a in out if not attribute(a)]
+    if any(a.kind == "PAIR" for a in keep):
+        # "the two sides discussed Gaza and Lebanon": with the pair named, other states are what is talked about
+        keep = [a for a in keep if a.kind != "COUNTRY" or a.country in pair]
     keep.sort(key=lambda a: a.tok)
     return keep
 
@@ -333,7 +336,10 @@ def _subject(before: list[Actor], after: list[Actor], trig: int, ctx: _Context) 
     """Who acts: the nearest person or office holder before the verb, else the nearest state or organisation;
     in a verb-first sentence (Arabic VSO: أدانت وزارة الخارجية السعودية) the actor right after the verb; with
     no one there either (a dropped subject), the person the article spoke of last."""
-    people = [a for a in before if a.kind in ("PERSON", "ROLE")]
+    named = [a for a in before if a.kind == "PERSON"]
+    if named:
+        return [named[0]]  # the sentence's first named person: SOV and SVO alike
+    people = [a for a in before if a.kind == "ROLE"]
     if people:
         return [people[-1]]
     others = [a for a in before if a.kind in ("COUNTRY", "ORG")]

@@ -217,6 +217,10 @@ def link(doc: Doc, res: Resources) -> Doc:
     _corefer_surnames(tokens, [d for _, d in person_drafts], drafts, lr.particles)
     _nisba_surnames(tokens, [d for _, d in person_drafts], drafts)
     named_roles = {(p.role.i, p.role.j) for p in persons if p.role is not None}
+    # a title right next to a name (الأمير فيصل، فلان، وزير الخارجية) belongs to that person too
+    starts = {p.i for p in persons}
+    ends = {p.j for p in persons}
+    named_roles |= {(rp.i, rp.j) for rp in roles if rp.j in starts or rp.i in ends}
     for rp in roles:
         if (rp.i, rp.j) in named_roles or not rp.english:
             continue
