@@ -90,6 +90,7 @@ class LangResources:
     particles: dict[str, tuple[str, str]]  # folded form -> (kind, latin)
     relative_words: frozenset[str]
     locatives: frozenset[str]  # folded prepositions after which a place is where something happens
+    settings: dict[str, str]  # grammar settings (settings.tsv)
     kb_forms: dict[str, str]  # folded name form -> person_id
 
 
@@ -177,6 +178,7 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         stopwords=frozenset(stop),
         particles=particles,
         relative_words=frozenset(relative),
+        settings={r["key"]: r["value"] for r in _rows(d / "settings.tsv")},
         locatives=frozenset(
             fold(r["form"]) for r in _rows(d / "prepositions.tsv") if r["kind"] in ("locative", "directional")
         ),

@@ -300,7 +300,7 @@ def _name_run(
     while run and run[-1][1] < 2 and len(run) > 1 and not (closed and len(run) <= 3):
         run.pop()
         closed = False
-    if step < 0:
+    if step < 0 and lr.settings.get("name_before_role") == "strict":
         # a name before a role ends right at the role: no uncertain word may stand between them
         while run and run[0][1] < 2:
             run.pop(0)
