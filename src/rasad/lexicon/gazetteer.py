@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasad.lexicon import fold
 from rasad.records import Token
@@ -33,8 +33,7 @@ class Entry:
         return default
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):  # built for every match in every article: a tuple is cheapest
     entry: Entry
     i: int  # first token
     j: int  # one past the last token
@@ -131,7 +130,7 @@ def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list
             frontier = nxt
             j += 1
         if out:
-            out.sort(key=lambda m: -(m.j - m.i))
+            out.reverse()  # found shortest first: longest first now
             return out  # a less stripped candidate that matched wins over more stripping
     return []
 
