@@ -296,14 +296,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"pool: {n} documents, {w} worker(s): {secs:.1f} s, {n / secs:.1f} documents/s, "
                       f"{events} events", flush=True)
 
-        from rasad.scale.pool import analyze_many
-
-        kept: list[object] = list(analyze_many(read_corpus(corpora[sizes[0]]), 2))  # type: ignore[arg-type]
-        added, secs = run_ingest(kept, tmp)
-        r.ingest = (added, secs)
-        print(f"ingest: {added} documents into SQLite in {secs:.1f} s, {added / secs:.1f} documents/s", flush=True)
-        del kept
-
         if args.no_spark:
             r.notes.append("Spark not run (--no-spark).")
         else:
@@ -325,6 +317,15 @@ def main(argv: list[str] | None = None) -> int:
                           flush=True)
             finally:
                 spark.stop()
+
+        from rasad.scale.pool import analyze_many
+
+        # spawned: this process has run a JVM gateway, whose threads a fork would copy mid-flight
+        kept: list[object] = list(analyze_many(read_corpus(corpora[sizes[0]]), 2, start_method="spawn"))  # type: ignore[arg-type]
+        added, secs = run_ingest(kept, tmp)
+        r.ingest = (added, secs)
+        print(f"ingest: {added} documents into SQLite in {secs:.1f} s, {added / secs:.1f} documents/s", flush=True)
+        del kept
     finally:
         r.load_after = os.getloadavg()
         shutil.rmtree(tmp, ignore_errors=True)

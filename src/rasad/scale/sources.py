@@ -73,6 +73,8 @@ def _text_value(value: Any) -> str | None:
 def _metadata(value: Any) -> Mapping[str, Any]:
     if isinstance(value, Mapping):
         return value
+    if isinstance(value, list) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        return dict(value)  # a map column, as Arrow hands it over: (key, value) pairs
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
             parsed = json.loads(value)

@@ -1,12 +1,15 @@
 """The PySpark job behind `rasad spark`: the same analysis as `rasad ingest`, over a cluster.
 
 Flow: every input (JSON Lines, Parquet tables with `id` and `text`, Common Crawl WARC files; local paths
-or any Hadoop filesystem URI) becomes `(order key, InputDoc | Skipped)` records; HTML pages are turned
-into text by the extractor `rasad extract` uses; records with the same text are kept once (the first in
-input order, as the store keeps them); `mapPartitions` analyses each partition with the `Pipeline` of its
-Python worker (loaded once per worker process); cross-document stories are merged per (type, states)
-block by `rasad.scale.merge`; documents, entities, events and stories are written as Parquet tables
-partitioned by language and month, with `run_report.json` beside them.
+or any Hadoop filesystem URI) becomes one row per record with its input order (argument, file, block,
+record); HTML pages are turned into text by the extractor `rasad extract` uses; records with the same
+text are kept once (the first in input order, as the store keeps them); `mapInArrow` analyses each
+partition with the `Pipeline` of its Python worker (loaded once per worker process) and hands back
+Arrow batches of documents with their entities, events and story-matching records nested, which are
+cached; cross-document stories are merged per (type, states) block by `rasad.scale.merge`; documents,
+entities, events and stories are written as Parquet tables partitioned by language and month, with
+`run_report.json` beside them. Python touches each document twice (reading, analysing); the rest runs
+in the JVM.
 
 This module holds no language logic: it moves records between Spark and `rasad.pipeline`.
 """
@@ -20,20 +23,20 @@ import itertools
 import json
 import operator
 import os
+import pickle
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from pyspark import RDD, StorageLevel
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from rasad.records import Document, InputDoc
+from rasad.records import InputDoc
 from rasad.scale import rows, sources
 from rasad.scale.merge import StoryEvent, merge_blocks, story_events, story_row
 from rasad.scale.pool import AnalyzerFactory, Failed, PipelineFactory, analyze_one, worker_analyzer
@@ -42,9 +45,11 @@ from rasad.stages.ingest import Skipped
 
 TABLES = ("documents", "entities", "events", "stories")
 PARTITION_COLUMNS = ("lang", "month")
+ORDER_COLUMNS = ("src_arg", "src_file", "src_block", "src_row")
 REPORT_FILE = "run_report.json"
 MAX_REASONS = 50  # distinct skip/failure reasons listed in the report (all are counted)
 MAX_EXAMPLES = 20
+ARROW_BATCH = 256  # documents per Arrow batch handed back by the analysis
 # each (lang, month) of a table is written by at most (partitions / this) tasks, hence as that many files
 FILES_PER_VALUE_DIVISOR = 8
 
@@ -55,59 +60,64 @@ class JobError(Exception):
     """The job cannot run as asked (bad input format, output already there); the message says why."""
 
 
-# --------------------------------------------------------------------------- table schemas
-
-_SPAN = T.StructType([T.StructField("text", T.StringType()), T.StructField("start", T.IntegerType()),
-                      T.StructField("end", T.IntegerType())])
-_STRINGS = T.ArrayType(T.StringType())
-_PARTS = [T.StructField("lang", T.StringType(), False), T.StructField("month", T.StringType(), False)]
+# --------------------------------------------------------------------------- schemas
 
 
 def _fields(*spec: tuple[str, T.DataType]) -> list[T.StructField]:
     return [T.StructField(name, dtype) for name, dtype in spec]
 
 
+_STR, _INT, _LONG = T.StringType(), T.IntegerType(), T.LongType()
+_STRINGS = T.ArrayType(_STR)
+_SPAN = T.StructType(_fields(("text", _STR), ("start", _INT), ("end", _INT)))
+_PARTS = _fields(("lang", _STR), ("month", _STR))
+_ORDER = _fields(("src_arg", _INT), ("src_file", _STR), ("src_block", _LONG), ("src_row", _LONG))
+
 DOCUMENTS = T.StructType(
-    [T.StructField("uid", T.StringType(), False), *_fields(("doc_id", T.StringType())), *_PARTS, *_fields(
-        ("title", T.StringType()), ("published", T.StringType()), ("source", T.StringType()),
-        ("url", T.StringType()), ("text", T.StringType()), ("text_sha256", T.StringType()), ("warnings", _STRINGS),
-        ("entities", T.IntegerType()), ("events", T.IntegerType()), ("duplicates", T.IntegerType()),
-        ("src_arg", T.IntegerType()), ("src_file", T.StringType()), ("src_block", T.LongType()),
-        ("src_row", T.LongType()),
-    )]
+    [*_fields(("uid", _STR), ("doc_id", _STR)), *_PARTS, *_fields(
+        ("title", _STR), ("published", _STR), ("source", _STR), ("url", _STR), ("text", _STR),
+        ("text_sha256", _STR), ("warnings", _STRINGS), ("entities", _INT), ("events", _INT), ("duplicates", _INT),
+    ), *_ORDER]
 )
 ENTITIES = T.StructType(
-    [*_fields(("doc_uid", T.StringType())), *_PARTS, *_fields(
-        ("position", T.IntegerType()), ("entity_id", T.StringType()), ("type", T.StringType()),
-        ("key", T.StringType()), ("name", T.StringType()), ("native", T.StringType()), ("country", T.StringType()),
-        ("role", T.StringType()), ("role_key", T.StringType()), ("kb_id", T.StringType()),
-        ("sector", T.StringType()), ("mentions", T.ArrayType(_SPAN)),
+    [*_fields(("doc_uid", _STR)), *_PARTS, *_fields(
+        ("position", _INT), ("entity_id", _STR), ("type", _STR), ("key", _STR), ("name", _STR), ("native", _STR),
+        ("country", _STR), ("role", _STR), ("role_key", _STR), ("kb_id", _STR), ("sector", _STR),
+        ("mentions", T.ArrayType(_SPAN)),
     )]
 )
-_DATE = T.StructType(_fields(("start", T.StringType()), ("end", T.StringType()), ("text", T.StringType()),
-                             ("weekday", T.StringType()), ("calendar", T.StringType())))
+_DATE = T.StructType(_fields(("start", _STR), ("end", _STR), ("text", _STR), ("weekday", _STR), ("calendar", _STR)))
 EVENTS = T.StructType(
-    [*_fields(("event_uid", T.StringType()), ("doc_uid", T.StringType())), *_PARTS, *_fields(
-        ("position", T.IntegerType()), ("event_id", T.StringType()), ("type", T.StringType()),
-        ("mode", T.StringType()), ("cameo", T.StringType()), ("source", _STRINGS), ("target", _STRINGS),
-        ("dyad", _STRINGS), ("location", T.StringType()), ("date", _DATE), ("topics", _STRINGS),
-        ("context", _STRINGS), ("historical", T.BooleanType()), ("confidence", T.DoubleType()),
-        ("evidence", _SPAN), ("trigger", _SPAN),
+    [*_fields(("event_uid", _STR), ("doc_uid", _STR)), *_PARTS, *_fields(
+        ("position", _INT), ("event_id", _STR), ("type", _STR), ("mode", _STR), ("cameo", _STR),
+        ("source", _STRINGS), ("target", _STRINGS), ("dyad", _STRINGS), ("location", _STR), ("date", _DATE),
+        ("topics", _STRINGS), ("context", _STRINGS), ("historical", T.BooleanType()),
+        ("confidence", T.DoubleType()), ("evidence", _SPAN), ("trigger", _SPAN),
     )]
 )
 STORIES = T.StructType(
-    [*_fields(("story_id", T.StringType())), *_PARTS, *_fields(
-        ("type", T.StringType()), ("dyad", _STRINGS), ("reports", T.IntegerType()), ("documents", T.IntegerType()),
-        ("first_date", T.StringType()), ("last_date", T.StringType()), ("event_uids", _STRINGS),
+    [*_fields(("story_id", _STR)), *_PARTS, *_fields(
+        ("type", _STR), ("dyad", _STRINGS), ("reports", _INT), ("documents", _INT), ("first_date", _STR),
+        ("last_date", _STR), ("event_uids", _STRINGS),
     )]
 )
-# one row per document with its entity and event rows nested: converted from Python once, then cached,
-# so that the three document-level tables are written by the JVM alone
-ANALYSED = T.StructType(
-    [*DOCUMENTS.fields, T.StructField("entity_rows", T.ArrayType(ENTITIES)),
-     T.StructField("event_rows", T.ArrayType(EVENTS))]
+# an input record as read: a document ("doc") or a record that cannot be one ("skipped", with the reason)
+INPUTS = T.StructType(
+    [*_ORDER, *_fields(
+        ("status", _STR), ("name", _STR), ("reason", _STR), ("sha", _STR), ("doc_id", _STR), ("text", _STR),
+        ("title", _STR), ("published", _STR), ("source", _STR), ("url", _STR), ("duplicates", _INT),
+    )]
 )
-_ASSIGNMENTS = T.StructType(_fields(("event_uid", T.StringType()), ("story_id", T.StringType())))
+# what the analysis hands back per record: the document row with its entity and event rows and its
+# story-matching records (pickled `StoryEvent`s, by block) nested; or a skipped or failed record
+ANALYSED = T.StructType(
+    [*DOCUMENTS.fields, *_fields(
+        ("status", _STR), ("name", _STR), ("reason", _STR), ("entity_rows", T.ArrayType(ENTITIES)),
+        ("event_rows", T.ArrayType(EVENTS)),
+        ("story_records", T.ArrayType(T.StructType(_fields(("block", _STR), ("data", T.BinaryType()))))),
+    )]
+)
+_ASSIGNMENTS = T.StructType(_fields(("event_uid", _STR), ("story_id", _STR)))
 
 
 def _to_row(schema: T.DataType, value: Any) -> Any:
@@ -121,22 +131,42 @@ def _to_row(schema: T.DataType, value: Any) -> Any:
     return value
 
 
+def _arrow_batches(records: Iterable[dict[str, Any]], schema: T.StructType) -> Iterator[Any]:
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    arrow_schema = to_arrow_schema(schema)
+    chunk: list[dict[str, Any]] = []
+    for r in records:
+        chunk.append(r)
+        if len(chunk) >= ARROW_BATCH:
+            yield pa.RecordBatch.from_pylist(chunk, schema=arrow_schema)
+            chunk = []
+    if chunk:
+        yield pa.RecordBatch.from_pylist(chunk, schema=arrow_schema)
+
+
+def _arrow_rows(batches: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    for b in batches:
+        yield from b.to_pylist()
+
+
 # --------------------------------------------------------------------------- reading inputs
 
 
-def _jsonl_partition(arg: int, records: Iterable[Any]) -> Iterator[tuple[rows.OrderKey, Item]]:
+def _jsonl_items(arg: int, records: Iterable[Mapping[str, Any]]) -> Iterator[tuple[rows.OrderKey, Item]]:
     # rows of one file block are contiguous and in file order within a partition
-    for (file, block), group in itertools.groupby(records, key=lambda r: (r.file, r.block)):
-        lines = (r.value for r in group)
+    for (file, block), group in itertools.groupby(records, key=lambda r: (r["file"], r["block"])):
+        lines = (r["value"] for r in group)
         for k, item in enumerate(sources.jsonl_block(lines, sources.block_name(file, block))):
             yield (arg, file, block, k), item
 
 
-def _table_partition(arg: int, records: Iterable[Any]) -> Iterator[tuple[rows.OrderKey, Item]]:
-    for (file, block), group in itertools.groupby(records, key=lambda r: (r.file, r.block)):
+def _table_items(arg: int, records: Iterable[Mapping[str, Any]]) -> Iterator[tuple[rows.OrderKey, Item]]:
+    for (file, block), group in itertools.groupby(records, key=lambda r: (r["file"], r["block"])):
         name = sources.block_name(file, block)
         for k, r in enumerate(group):
-            yield (arg, file, block, k), sources.table_record(r.asDict(recursive=True), f"{name}:{k + 1}")
+            yield (arg, file, block, k), sources.table_record(r, f"{name}:{k + 1}")
 
 
 def _warc_file(arg: int, pair: tuple[str, bytes]) -> Iterator[tuple[rows.OrderKey, Item]]:
@@ -155,93 +185,136 @@ def _extract(kv: tuple[rows.OrderKey, Item]) -> tuple[rows.OrderKey, InputDoc | 
         return key, Skipped(item.doc_id, f"HTML extraction failed: {type(e).__name__}: {e}")
 
 
+def _input_record(kv: tuple[rows.OrderKey, Item]) -> dict[str, Any]:
+    key, item = _extract(kv)
+    order = dict(zip(ORDER_COLUMNS, key, strict=True))
+    if isinstance(item, Skipped):
+        # a key of its own, so that no skipped record is taken for a copy of another
+        return {**order, "status": "skipped", "name": item.name, "reason": item.reason,
+                "sha": f"skipped {key}", "duplicates": 0}
+    return {
+        **order, "status": "doc", "name": item.doc_id, "sha": hashlib.sha256(
+            item.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "doc_id": item.doc_id, "text": item.text, "title": item.title, "published": item.published,
+        "source": item.source, "url": item.url, "duplicates": 0,
+    }
+
+
+def _read_jsonl(arg: int, batches: Iterable[Any]) -> Iterator[Any]:
+    return _arrow_batches(map(_input_record, _jsonl_items(arg, _arrow_rows(batches))), INPUTS)
+
+
+def _read_table(arg: int, batches: Iterable[Any]) -> Iterator[Any]:
+    return _arrow_batches(map(_input_record, _table_items(arg, _arrow_rows(batches))), INPUTS)
+
+
 def _with_position(df: DataFrame) -> DataFrame:
     return df.withColumn("file", F.col("_metadata.file_path")).withColumn("block", F.col("_metadata.file_block_start"))
 
 
 def read_inputs(
     spark: SparkSession, inputs: Sequence[str], fmt: str = "auto", partitions: int | None = None
-) -> RDD[tuple[rows.OrderKey, InputDoc | Skipped]]:
-    """Every input record with its order key; WARC pages spread over `partitions` before extraction."""
+) -> DataFrame:
+    """Every input record (schema `INPUTS`); WARC pages are spread over `partitions` before text extraction."""
     sc = spark.sparkContext
-    parts: list[RDD[tuple[rows.OrderKey, Item]]] = []
+    parts: list[DataFrame] = []
     for arg, path in enumerate(inputs):
         kind = sources.input_format(path) if fmt == "auto" else fmt
         if kind is None:
             raise JobError(f"{path}: cannot tell the input format from the name; give --format jsonl|parquet|warc")
         if kind == "jsonl":
             df = _with_position(spark.read.text(path)).select("value", "file", "block")
-            parts.append(df.rdd.mapPartitions(functools.partial(_jsonl_partition, arg)))
+            parts.append(df.mapInArrow(functools.partial(_read_jsonl, arg), INPUTS))
         elif kind == "parquet":
             df = spark.read.parquet(path)
             if "text" not in df.columns:
                 raise JobError(f"{path}: an input table needs a 'text' column (it has {', '.join(df.columns)})")
             cols = [c for c in ("id", "text", *sources.METADATA_FIELDS, "metadata") if c in df.columns]
             df = _with_position(df).select(*cols, "file", "block")
-            parts.append(df.rdd.mapPartitions(functools.partial(_table_partition, arg)))
+            parts.append(df.mapInArrow(functools.partial(_read_table, arg), INPUTS))
         elif kind == "warc":
             pages = sc.binaryFiles(path).flatMap(functools.partial(_warc_file, arg))
             # one WARC file holds thousands of pages: spread them before the costly extraction
-            parts.append(pages.repartition(partitions or sc.defaultParallelism))
+            spread = pages.repartition(partitions or sc.defaultParallelism)
+            records = spread.map(lambda kv: _to_row(INPUTS, _input_record(kv)))
+            parts.append(spark.createDataFrame(records, INPUTS, verifySchema=False))
         else:
             raise JobError(f"unknown input format {kind!r} (one of {', '.join(sources.FORMATS)})")
     if not parts:
         raise JobError("no input given")
-    return sc.union(parts).map(_extract)
+    return functools.reduce(DataFrame.unionByName, parts)
+
+
+def first_of_each_text(records: DataFrame, partitions: int) -> DataFrame:
+    """One record per distinct text, the first in input order, counting the copies dropped; spread evenly."""
+    rest = [c for c in INPUTS.fieldNames() if c not in (*ORDER_COLUMNS, "sha", "duplicates")]
+    first = F.min(F.struct(*ORDER_COLUMNS, *rest)).alias("first")  # structs compare field by field: input order
+    return (
+        records.groupBy("sha")
+        .agg(first, F.count(F.lit(1)).alias("copies"))
+        .select("first.*", "sha", (F.col("copies") - 1).cast("int").alias("duplicates"))
+        .repartition(partitions)
+    )
 
 
 # --------------------------------------------------------------------------- analysis
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one input record."""
-
-    status: str  # "ok" | "skipped" | "failed"
-    key: rows.OrderKey
-    name: str
-    reason: str | None = None
-    doc: Document | None = None
-    duplicates: int = 0  # further records with the same text, dropped
-
-
-def _text_key(kv: tuple[rows.OrderKey, InputDoc]) -> tuple[str, tuple[rows.OrderKey, InputDoc, int]]:
-    key, doc = kv
-    return hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest(), (key, doc, 1)
-
-
-def _first(
-    a: tuple[rows.OrderKey, InputDoc, int], b: tuple[rows.OrderKey, InputDoc, int]
-) -> tuple[rows.OrderKey, InputDoc, int]:
-    first = a if a[0] <= b[0] else b
-    return first[0], first[1], a[2] + b[2]
-
-
-def _analyze_partition(
-    factory: AnalyzerFactory, items: Iterable[tuple[str, tuple[rows.OrderKey, InputDoc, int]]]
-) -> Iterator[Outcome]:
+def _analysed(factory: AnalyzerFactory, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     analyze = None
-    for _, (key, inp, copies) in items:
+    for r in records:
+        key: rows.OrderKey = (r["src_arg"], r["src_file"], r["src_block"], r["src_row"])
+        order = dict(zip(ORDER_COLUMNS, key, strict=True))
+        if r["status"] == "skipped":
+            yield {**order, "status": "skipped", "name": r["name"], "reason": r["reason"], "duplicates": 0}
+            continue
         if analyze is None:
             analyze = worker_analyzer(factory)  # once per Python worker process, not per partition
+        inp = InputDoc(r["doc_id"], r["text"], r["title"], r["published"], r["source"], r["url"])
         res = analyze_one(analyze, inp)
         if isinstance(res, Failed):
-            yield Outcome("failed", key, res.name, res.reason, duplicates=copies - 1)
-        else:
-            yield Outcome("ok", key, inp.doc_id, doc=res, duplicates=copies - 1)
+            yield {**order, "status": "failed", "name": res.name, "reason": res.reason,
+                   "duplicates": r["duplicates"]}
+            continue
+        row = rows.document_row(res, key, r["duplicates"])
+        row.update(
+            status="ok",
+            name=inp.doc_id,
+            entity_rows=rows.entity_rows(res),
+            event_rows=rows.event_rows(res),
+            story_records=[{"block": "|".join(e.block), "data": pickle.dumps(e)} for e in story_events(res, key)],
+        )
+        yield row
 
 
-def _doc(o: Outcome) -> Document:
-    assert o.doc is not None, "only analysed outcomes carry a document"
-    return o.doc
+def _analyse_batches(factory: AnalyzerFactory, batches: Iterable[Any]) -> Iterator[Any]:
+    return _arrow_batches(_analysed(factory, _arrow_rows(batches)), ANALYSED)
 
 
-def _analysed_row(o: Outcome) -> Any:
-    doc = _doc(o)
-    row = rows.document_row(doc, o.key, o.duplicates)
-    row["entity_rows"] = rows.entity_rows(doc)
-    row["event_rows"] = rows.event_rows(doc)
-    return _to_row(ANALYSED, row)
+def analyse(records: DataFrame, factory: AnalyzerFactory) -> DataFrame:
+    """The analysis of every record (schema `ANALYSED`)."""
+    return records.mapInArrow(functools.partial(_analyse_batches, factory), ANALYSED)
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def _merge_group(group: tuple[str, Iterable[bytes]]) -> Iterator[tuple[str, Any]]:
+    events: list[StoryEvent] = [pickle.loads(b) for b in group[1]]
+    for story in merge_blocks(events):
+        row = story_row(story)
+        yield "story", row
+        for ev in story:
+            yield "assign", (ev.uid, row["story_id"])
+
+
+def _story_counts(item: tuple[str, Any]) -> tuple[int, int]:
+    if item[0] != "story":
+        return (0, 0)
+    return (1, int(item[1]["reports"] > 1))
+
+
+# --------------------------------------------------------------------------- the job
 
 
 def _for_writing(df: DataFrame, key: str, files_per_value: int) -> DataFrame:
@@ -250,91 +323,6 @@ def _for_writing(df: DataFrame, key: str, files_per_value: int) -> DataFrame:
         return df.repartition(*PARTITION_COLUMNS)
     salt = F.pmod(F.xxhash64(key), F.lit(files_per_value))
     return df.repartition(*[F.col(c) for c in PARTITION_COLUMNS], salt)
-
-
-def _skipped(kv: tuple[rows.OrderKey, InputDoc | Skipped]) -> Outcome:
-    key, item = kv
-    assert isinstance(item, Skipped)
-    return Outcome("skipped", key, item.name, item.reason)
-
-
-def analyse(
-    items: RDD[tuple[rows.OrderKey, InputDoc | Skipped]], factory: AnalyzerFactory, partitions: int
-) -> RDD[Outcome]:
-    """One `Outcome` per distinct text and per skipped record."""
-    docs: RDD[tuple[rows.OrderKey, InputDoc]] = items.filter(lambda kv: isinstance(kv[1], InputDoc))  # type: ignore[assignment]
-    # keeping the first of equal texts also spreads the documents evenly over `partitions`
-    unique = docs.map(_text_key).reduceByKey(_first, numPartitions=partitions)
-    analysed = unique.mapPartitions(functools.partial(_analyze_partition, factory))
-    skipped = items.filter(lambda kv: isinstance(kv[1], Skipped)).map(_skipped)
-    return analysed.union(skipped)
-
-
-# --------------------------------------------------------------------------- stories
-
-
-def _merge_group(group: tuple[tuple[str, str], Iterable[StoryEvent]]) -> Iterator[tuple[str, Any]]:
-    for story in merge_blocks(group[1]):
-        row = story_row(story)
-        yield "story", row
-        for ev in story:
-            yield "assign", (ev.uid, row["story_id"])
-
-
-# --------------------------------------------------------------------------- the job
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """Counts over outcomes, summed over partitions in one pass for the run report."""
-
-    ok: int = 0
-    skipped: int = 0
-    failed: int = 0
-    duplicates: int = 0
-    entities: int = 0
-    events: int = 0
-    reasons: tuple[tuple[tuple[str, str], int], ...] = ()  # ((status, reason), count)
-    examples: tuple[Outcome, ...] = ()  # the first problems in input order
-
-    def __add__(self, o: Summary) -> Summary:
-        reasons = dict(self.reasons)
-        for k, n in o.reasons:
-            reasons[k] = reasons.get(k, 0) + n
-        examples = tuple(sorted((*self.examples, *o.examples), key=lambda x: x.key)[:MAX_EXAMPLES])
-        return Summary(self.ok + o.ok, self.skipped + o.skipped, self.failed + o.failed,
-                       self.duplicates + o.duplicates, self.entities + o.entities, self.events + o.events,
-                       tuple(reasons.items()), examples)
-
-    def reasons_for(self, status: str) -> list[dict[str, Any]]:
-        counted = sorted(((r, n) for (st, r), n in self.reasons if st == status), key=lambda rn: (-rn[1], rn[0]))
-        return [{"reason": r, "count": n} for r, n in counted[:MAX_REASONS]]
-
-
-def _summarise(outcomes: Iterable[Outcome]) -> Iterator[Summary]:
-    counts = {"ok": 0, "skipped": 0, "failed": 0}
-    duplicates = entities = events = 0
-    reasons: dict[tuple[str, str], int] = {}
-    problems: list[Outcome] = []
-    for o in outcomes:
-        counts[o.status] += 1
-        duplicates += o.duplicates
-        if o.doc is not None:
-            entities += len(o.doc.entities)
-            events += len(o.doc.events)
-        if o.status != "ok":
-            k = (o.status, o.reason or "")
-            reasons[k] = reasons.get(k, 0) + 1
-            problems.append(o)
-    problems.sort(key=lambda x: x.key)
-    yield Summary(counts["ok"], counts["skipped"], counts["failed"], duplicates, entities, events,
-                  tuple(reasons.items()), tuple(problems[:MAX_EXAMPLES]))
-
-
-def _story_counts(item: tuple[str, Any]) -> tuple[int, int]:
-    if item[0] != "story":
-        return (0, 0)
-    return (1, int(item[1]["reports"] > 1))
 
 
 def _hadoop_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
@@ -380,6 +368,43 @@ def _versions() -> tuple[str, str]:
     return rasad.__version__, data_version()
 
 
+def _summary(analysed: DataFrame) -> dict[str, Any]:
+    """The run report's counts, by SQL over the cached analysis."""
+    ok = F.col("status") == "ok"
+    totals = analysed.groupBy("status").agg(
+        F.count(F.lit(1)).alias("n"),
+        F.sum("duplicates").alias("duplicates"),
+        F.sum(F.when(ok, F.size("entity_rows")).otherwise(0)).alias("entities"),
+        F.sum(F.when(ok, F.size("event_rows")).otherwise(0)).alias("events"),
+    ).collect()
+    by = {r["status"]: r for r in totals}
+
+    def count(status: str, col: str = "n") -> int:
+        return int(by[status][col] or 0) if status in by else 0
+
+    problems = analysed.filter(~ok)
+    reasons = problems.groupBy("status", "reason").count().collect()
+
+    def listed(status: str) -> list[dict[str, Any]]:
+        rs = sorted(((r["reason"], int(r["count"])) for r in reasons if r["status"] == status),
+                    key=lambda rc: (-rc[1], rc[0]))
+        return [{"reason": r, "count": n} for r, n in rs[:MAX_REASONS]]
+
+    examples = problems.orderBy(*ORDER_COLUMNS).select("status", "name", "reason").limit(MAX_EXAMPLES).collect()
+    return {
+        "records_read": sum(count(s) + count(s, "duplicates") for s in ("ok", "skipped", "failed")),
+        "documents": count("ok"),
+        "duplicates": sum(count(s, "duplicates") for s in ("ok", "failed")),
+        "skipped": count("skipped"),
+        "failed": count("failed"),
+        "skipped_reasons": listed("skipped"),
+        "failed_reasons": listed("failed"),
+        "examples": [r.asDict() for r in examples],
+        "entities": count("ok", "entities"),
+        "events": count("ok", "events"),
+    }
+
+
 def run_job(
     spark: SparkSession,
     inputs: Sequence[str],
@@ -397,15 +422,14 @@ def run_job(
     sc = spark.sparkContext
     n_parts = partitions or max(2, sc.defaultParallelism * 2)
     _check_output(spark, output, overwrite)
-    outcomes = analyse(read_inputs(spark, inputs, fmt, n_parts), factory or PipelineFactory(), n_parts)
-    outcomes.persist(StorageLevel.MEMORY_AND_DISK)
+    records = first_of_each_text(read_inputs(spark, inputs, fmt, n_parts), n_parts)
+    analysed = analyse(records, factory or PipelineFactory()).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        ok: RDD[Outcome] = outcomes.filter(lambda o: o.status == "ok")
-        analysed = spark.createDataFrame(ok.map(_analysed_row), ANALYSED, verifySchema=False)
-        analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
+        ok = analysed.filter(F.col("status") == "ok")
         merged = (
-            ok.flatMap(lambda o: story_events(_doc(o), o.key))
-            .keyBy(lambda e: e.block)
+            ok.select(F.explode("story_records").alias("s"))
+            .select("s.block", "s.data")
+            .rdd.map(tuple)
             .groupByKey(numPartitions=n_parts)
             .flatMap(_merge_group)
         )
@@ -413,10 +437,9 @@ def run_job(
         assigned = spark.createDataFrame(merged.filter(lambda x: x[0] == "assign").map(operator.itemgetter(1)),
                                          _ASSIGNMENTS, verifySchema=False)
         tables = {
-            "documents": analysed.drop("entity_rows", "event_rows"),
-            "entities": analysed.select(F.explode("entity_rows").alias("r")).select("r.*"),
-            "events": analysed.select(F.explode("event_rows").alias("r")).select("r.*")
-            .join(assigned, "event_uid", "left"),
+            "documents": ok.select(*DOCUMENTS.fieldNames()),
+            "entities": ok.select(F.explode("entity_rows").alias("r")).select("r.*"),
+            "events": ok.select(F.explode("event_rows").alias("r")).select("r.*").join(assigned, "event_uid", "left"),
             "stories": spark.createDataFrame(
                 merged.filter(lambda x: x[0] == "story").map(lambda x: _to_row(STORIES, x[1])), STORIES,
                 verifySchema=False,
@@ -427,7 +450,6 @@ def run_job(
         for name in TABLES:
             df = _for_writing(tables[name], tables[name].columns[0], files_per_value)
             df.write.mode(mode).partitionBy(*PARTITION_COLUMNS).parquet(f"{output}/{name}")
-        summary = outcomes.mapPartitions(_summarise).fold(Summary(), operator.add)
         n_stories, several = merged.map(_story_counts).fold((0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1]))
         versions = _versions()
         report: dict[str, Any] = {
@@ -438,23 +460,13 @@ def run_job(
             "master": sc.master,
             "partitions": n_parts,
             "started_at": started,
-            "records_read": summary.ok + summary.duplicates + summary.skipped + summary.failed,
-            "documents": summary.ok,
-            "duplicates": summary.duplicates,
-            "skipped": summary.skipped,
-            "failed": summary.failed,
-            "skipped_reasons": summary.reasons_for("skipped"),
-            "failed_reasons": summary.reasons_for("failed"),
-            "examples": [{"status": o.status, "name": o.name, "reason": o.reason} for o in summary.examples],
-            "entities": summary.entities,
-            "events": summary.events,
+            **_summary(analysed),
             "stories": n_stories,
             "stories_with_several_reports": several,
         }
         merged.unpersist()
-        analysed.unpersist()
     finally:
-        outcomes.unpersist()
+        analysed.unpersist()
     report["seconds"] = round(time.perf_counter() - t0, 3)
     _write_text(spark, f"{output}/{REPORT_FILE}", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return report
