@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -45,8 +46,17 @@ def test_two_workers_give_what_one_process_gives_in_input_order() -> None:
     assert any(d["events"] for d in one)  # the comparison covers real analysis, not empty records
 
 
+def _slow(inp: InputDoc) -> Document:
+    time.sleep(0.025)  # long enough that the second worker has started before the first has taken every chunk
+    return _fake(inp)
+
+
+def slow_factory() -> pool.Analyzer:
+    return _slow
+
+
 def test_work_is_spread_over_worker_processes() -> None:
-    out = list(analyze_outcomes(inputs(64), 2, factory=fake_factory, chunksize=2))
+    out = list(analyze_outcomes(inputs(64), 2, factory=slow_factory, chunksize=2))
     pids = {d.warnings[0] for d in out if isinstance(d, Document)}
     assert f"pid {os.getpid()}" not in pids
     assert len(pids) == 2
