@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from pyspark import StorageLevel
+from pyspark import RDD, StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -424,8 +424,15 @@ def run_job(
     _check_output(spark, output, overwrite)
     records = first_of_each_text(read_inputs(spark, inputs, fmt, n_parts), n_parts)
     analysed = analyse(records, factory or PipelineFactory()).persist(StorageLevel.MEMORY_AND_DISK)
+    # where the time goes, step by step; each step is one Spark job (the cache is filled by the first)
+    steps: dict[str, float] = {}
+    merged: RDD[tuple[str, Any]] | None = None
+    t = time.perf_counter()
     try:
+        analysed.count()
+        steps["read, drop copies, analyse"] = round(time.perf_counter() - t, 3)
         ok = analysed.filter(F.col("status") == "ok")
+        t = time.perf_counter()
         merged = (
             ok.select(F.explode("story_records").alias("s"))
             .select("s.block", "s.data")
@@ -434,6 +441,8 @@ def run_job(
             .flatMap(_merge_group)
         )
         merged.persist(StorageLevel.MEMORY_AND_DISK)
+        merged.count()
+        steps["merge stories"] = round(time.perf_counter() - t, 3)
         assigned = spark.createDataFrame(merged.filter(lambda x: x[0] == "assign").map(operator.itemgetter(1)),
                                          _ASSIGNMENTS, verifySchema=False)
         tables = {
@@ -448,8 +457,11 @@ def run_job(
         mode = "overwrite" if overwrite else "errorifexists"
         files_per_value = max(1, n_parts // FILES_PER_VALUE_DIVISOR)
         for name in TABLES:
+            t = time.perf_counter()
             df = _for_writing(tables[name], tables[name].columns[0], files_per_value)
             df.write.mode(mode).partitionBy(*PARTITION_COLUMNS).parquet(f"{output}/{name}")
+            steps[f"write {name}"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
         n_stories, several = merged.map(_story_counts).fold((0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1]))
         versions = _versions()
         report: dict[str, Any] = {
@@ -464,9 +476,12 @@ def run_job(
             "stories": n_stories,
             "stories_with_several_reports": several,
         }
-        merged.unpersist()
+        steps["count for the report"] = round(time.perf_counter() - t, 3)
+        report["seconds_by_step"] = steps
     finally:
         analysed.unpersist()
+        if merged is not None:
+            merged.unpersist()
     report["seconds"] = round(time.perf_counter() - t0, 3)
     _write_text(spark, f"{output}/{REPORT_FILE}", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return report
