@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
 from collections import defaultdict
@@ -279,7 +280,7 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         r["topic"]: tuple(c.strip() for c in r["contexts"].split(";") if c.strip())
         for r in _rows(common / "topic_contexts.tsv")
     }
-    return Resources(
+    res = Resources(
         normaliser=build_normaliser(charmap(), boiler),
         language_model=LanguageModel(fw),
         langs={lang: _lang(lang, roles) for lang in languages},
@@ -301,3 +302,9 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         data_version=data_version(),
         load_seconds=time.perf_counter() - t0,
     )
+    # The tables are a few hundred thousand long-lived objects that never change: without this, every full
+    # collection of the cycle collector walks all of them again (a third of the analysis time, measured).
+    # Frozen objects are skipped by the collector; reference counting still frees them.
+    gc.collect()
+    gc.freeze()
+    return res

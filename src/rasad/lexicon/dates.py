@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from rasad.lexicon import DataError, charmap, fold_char_table, read_tsv
 
@@ -54,18 +54,20 @@ TOKEN_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DateToken:
+class DateToken(NamedTuple):  # one per word of every sentence read for dates: a tuple is cheapest
     text: str  # folded
     start: int
     end: int
     kind: str  # "nd" (numeric date) | "num" | "word" | "punct"
 
 
+_new_token = tuple.__new__  # builds a DateToken without its Python-level __new__
+
+
 def date_tokens(folded: str) -> Iterator[DateToken]:
     for m in TOKEN_RE.finditer(folded):
         # the outer `nd` group closes after `sep`, so lastgroup names the branch
-        yield DateToken(m.group(), m.start(), m.end(), m.lastgroup or "punct")
+        yield _new_token(DateToken, (m.group(), m.start(), m.end(), m.lastgroup or "punct"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,9 @@ class DateLexicon:
     week_start: int  # weekday the week begins on
     # first word of a form -> {table ("months", "weekdays" or a relative kind) -> longest form starting with it}
     heads: Mapping[str, Mapping[str, int]]
+    # word -> its look-up candidates (see stages.dates): a pure function of the word, memoised because
+    # words repeat; cleared when it reaches MEMO_SIZE entries
+    memo: dict[str, list[tuple[str, Mapping[str, int]]]] = field(default_factory=dict, repr=False, compare=False)
 
     def fold(self, text: str) -> str:
         """Fold letter variants one character for one, so offsets into `text` stay valid."""
@@ -106,6 +111,7 @@ class DateLexicon:
 
 
 _EMPTY: Mapping[Key, str] = MappingProxyType({})
+MEMO_SIZE = 100_000
 
 
 def form_key(form: str, fold_table: Mapping[int, str]) -> Key:

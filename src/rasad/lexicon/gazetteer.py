@@ -99,39 +99,61 @@ def build_gazetteer(entries: Iterable[Entry], suffixes: Iterable[str] = ()) -> G
     return Gazetteer(freeze(root), frozenset(suffixes), len(seen))
 
 
-def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list[Match]:
-    """Every entry that matches starting at token i (not crossing `end`), longest first."""
-    tok = tokens[i]
-    if tok.glued:
-        return []  # the second half of a joined word does not start an entry
+def _walk(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int, slot: tuple[TrieNode, tuple[Entry, ...]],
+          words: list[tuple[str, ...] | None]) -> list[Match]:
+    """Every entry that matches from token i through the trie below `slot`, longest first."""
+    out: list[Match] = []
+    frontier = [slot]
     n_tok = len(tokens)
-    for c in tok.stems:
-        slot = gz.trie.get(c)
-        if slot is None:
-            continue
-        out: list[Match] = []
-        frontier = [slot]
-        j = i + 1
-        while frontier:
-            ok_end = j >= n_tok or not tokens[j].glued or tokens[j].kind != "word" or tokens[j].key in gz.suffixes
-            if ok_end:
-                for _, ends in frontier:
-                    out.extend(Match(e, i, j) for e in ends)
-            if j >= end:
-                break
+    suffixes = gz.suffixes
+    j = i + 1
+    while frontier:
+        if j >= n_tok:
+            ok_end = True
+        else:
             t = tokens[j]
-            words = t.stems if t.key in t.stems else (t.key, *t.stems)
-            nxt = []
-            for child, _ in frontier:
-                for w in words:
+            ok_end = not t.glued or t.kind != "word" or t.key in suffixes
+        if ok_end:
+            for _, ends in frontier:
+                for e in ends:
+                    out.append(Match(e, i, j))
+        if j >= end:
+            break
+        ws = words[j]
+        if ws is None:
+            t = tokens[j]
+            ws = words[j] = t.stems if t.key in t.stems else (t.key, *t.stems)
+        nxt = []
+        for child, _ in frontier:
+            if child:
+                for w in ws:
                     s = child.get(w)
                     if s is not None:
                         nxt.append(s)
-            frontier = nxt
-            j += 1
-        if out:
-            out.reverse()  # found shortest first: longest first now
-            return out  # a less stripped candidate that matched wins over more stripping
+        frontier = nxt
+        j += 1
+    out.reverse()  # found shortest first: longest first now
+    return out
+
+
+def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list[Match]:
+    """Every entry that matches starting at token i (not crossing `end`), longest first."""
+    return _matches_from(gz, tokens, i, end, [None] * len(tokens))
+
+
+def _matches_from(
+    gz: Gazetteer, tokens: Sequence[Token], i: int, end: int, words: list[tuple[str, ...] | None]
+) -> list[Match]:
+    tok = tokens[i]
+    if tok.glued:
+        return []  # the second half of a joined word does not start an entry
+    trie = gz.trie
+    for c in tok.stems:
+        slot = trie.get(c)
+        if slot is not None:
+            out = _walk(gz, tokens, i, end, slot, words)
+            if out:
+                return out  # a less stripped candidate that matched wins over more stripping
     return []
 
 
@@ -139,12 +161,16 @@ def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[M
     """All matches in tokens[start:end], every start position, all kinds."""
     out: list[Match] = []
     trie = gz.trie
+    words: list[tuple[str, ...] | None] = [None] * len(tokens)  # per token, the words it may stand for
     for i in range(start, end):
         t = tokens[i]
-        # most words start no entry: one set test per candidate before the full walk
-        if t.kind == "punct" or t.glued or not any(c in trie for c in t.stems):
+        if t.glued or t.kind == "punct":
             continue
-        out.extend(matches_at(gz, tokens, i, end))
+        # most words start no entry: a dictionary test per candidate before any walk
+        for c in t.stems:
+            if c in trie:
+                out.extend(_matches_from(gz, tokens, i, end, words))
+                break
     return out
 
 

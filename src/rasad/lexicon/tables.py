@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rasad.lexicon import fold
 
@@ -71,6 +71,12 @@ class Clitics:
     article: str  # folded article stripped from every look-up key ("ال" for Arabic, "" otherwise)
     suffixes: tuple[str, ...]
     abbreviations: frozenset[str] = frozenset()
+    # word -> (folded key, look-up candidates): a pure function of the word, memoised per table
+    # because words repeat a lot; cleared when it reaches MEMO_SIZE entries
+    memo: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+
+
+MEMO_SIZE = 200_000
 
 
 def build_clitics(rows: list[dict[str, str]]) -> Clitics:

@@ -19,7 +19,16 @@ import jdatetime
 from convertdate import islamic
 from hijridate import Gregorian, Hijri
 
-from rasad.lexicon.dates import WEEKDAY_NAMES, DateLexicon, DateToken, Key, MonthForm, WeekdayForm, date_tokens
+from rasad.lexicon.dates import (
+    MEMO_SIZE,
+    WEEKDAY_NAMES,
+    DateLexicon,
+    DateToken,
+    Key,
+    MonthForm,
+    WeekdayForm,
+    date_tokens,
+)
 from rasad.records import DateValue
 
 _V = TypeVar("_V")
@@ -165,9 +174,16 @@ class _Reader:
         return out
 
     def _candidates(self, tok: DateToken) -> list[tuple[str, Mapping[str, int]]]:
-        words = self._variants(tok.text) if tok.kind == "word" else [tok.text]
         heads = self.lex.heads
-        return [(w, heads[w]) for w in words if w in heads]
+        if tok.kind != "word":
+            return [(tok.text, heads[tok.text])] if tok.text in heads else []
+        memo = self.lex.memo
+        got = memo.get(tok.text)
+        if got is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            got = memo[tok.text] = [(w, heads[w]) for w in self._variants(tok.text) if w in heads]
+        return got
 
     def match(self, name: str, table: Mapping[Key, _V], i: int) -> tuple[_V, int] | None:
         """Longest form of `table` (called `name` in the lexicon's head index) at token i: (value, index after it)."""

@@ -221,10 +221,11 @@ def link(doc: Doc, res: Resources) -> Doc:
     starts = {p.i for p in persons}
     ends = {p.j for p in persons}
     named_roles |= {(rp.i, rp.j) for rp in roles if rp.j in starts or rp.i in ends}
+    qualifiers = {w for r in res.roles.values() if r.kind == "prefix" for w in r.english.split()} if roles else set()
     for rp in roles:
         if (rp.i, rp.j) in named_roles or not rp.english:
             continue
-        holder = _role_holder(rp, [d for _, d in person_drafts], res)
+        holder = _role_holder(rp, [d for _, d in person_drafts], qualifiers)
         if holder is not None:
             holder.spans.append((tokens[rp.i].start, tokens[rp.j - 1].end))
             holder.tok_spans.append((rp.i, rp.j))
@@ -320,10 +321,11 @@ def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangRes
     return out
 
 
-def _role_holder(rp: RolePhrase, persons: list[_Draft], res: Resources) -> _Draft | None:
-    """The one person of the article an unnamed role phrase refers to ("the Russian minister", "وزیر کشور")."""
+def _role_holder(rp: RolePhrase, persons: list[_Draft], qualifiers: set[str]) -> _Draft | None:
+    """The one person of the article an unnamed role phrase refers to ("the Russian minister", "وزیر کشور").
+
+    `qualifiers` are the words of prefix roles (deputy, acting, former ...), which must agree."""
     words = set(rp.english.replace("former ", "").split())
-    qualifiers = {w for r in res.roles.values() if r.kind == "prefix" for w in r.english.split()}
     found = []
     for d in persons:
         if not d.role or (rp.country and d.country and rp.country != d.country):
@@ -346,21 +348,29 @@ def _corefer_surnames(
     tokens: Sequence[Token], persons: list[_Draft], drafts: dict[str, _Draft], particles: dict[str, tuple[str, str]]
 ) -> None:
     """Later mentions of a person by full name or surname alone, anywhere in the document."""
-    covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
-    # where each word (and its clitic-stripped candidates) occurs: one pass over the tokens
-    where: dict[str, list[int]] = {}
-    for i, t in enumerate(tokens):
-        if t.kind == "word":
-            for c in {t.key, *t.stems}:
-                where.setdefault(c, []).append(i)
+    wanted: list[tuple[_Draft, list[tuple[str, ...]]]] = []
     for d in persons:
         if not d.words or (len(d.words) == 1 and len(d.words[0]) < 5):
             continue  # a short single word alone is too common to be taken for the same person everywhere
-        forms = {d.words[k:] for k in range(len(d.words)) if any(w not in particles for w in d.words[k:])}
-        for form in sorted(forms, key=len, reverse=True):
+        tails = {d.words[k:] for k in range(len(d.words)) if any(w not in particles for w in d.words[k:])}
+        wanted.append((d, [f for f in sorted(tails, key=len, reverse=True) if len(f) > 1 or len(f[0]) >= 4]))
+    firsts = {f[0] for _, forms in wanted for f in forms}
+    if not firsts:
+        return
+    # where each first word of a name form occurs (as the word or a clitic-stripped candidate): one pass
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        if t.kind == "word":
+            k = t.key
+            if k in firsts:
+                where.setdefault(k, []).append(i)
+            for c in t.stems:
+                if c != k and c in firsts:
+                    where.setdefault(c, []).append(i)
+    covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
+    for d, forms in wanted:
+        for form in forms:
             n = len(form)
-            if n == 1 and len(form[0]) < 4:
-                continue
             for i in where.get(form[0], ()):
                 if i + n > len(tokens) or any(k in covered for k in range(i, i + n)):
                     continue

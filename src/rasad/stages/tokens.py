@@ -8,87 +8,94 @@ language's clitics (Arabic proclitics و ف ب ل ك ال لل; Persian plural a
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import replace
 
 from rasad.lexicon import fold
-from rasad.lexicon.tables import Clitics, candidates
+from rasad.lexicon.tables import MEMO_SIZE, Clitics, candidates
 from rasad.records import Doc, Sentence, Token
 
-# A number with internal separators (1402/03/21, 1,000, 2.5), a word, or one punctuation mark.
-_TOKEN = re.compile(r"\d+(?:[.,/:\-]\d+)*|[^\W\d_]+|[^\w\s\u200c]")
+# A number with internal separators (1402/03/21, 1,000, 2.5), a word, or one punctuation mark;
+# the group that matched tells the kind.
+_TOKEN = re.compile(r"(\d+(?:[.,/:\-]\d+)*)|([^\W\d_]+)|([^\w\s\u200c])")
+_KINDS = (None, "num", "word", "punct")
 _SENT_END = frozenset(".!?؟؛;…")
 _PARA = re.compile(r"\n\s*\n|\n")
+_NEVER = 1 << 62  # a position past any text
+_new_token = tuple.__new__  # builds a Token without its Python-level __new__ (the hot loop makes hundreds)
 
 
 def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ()) -> tuple[list[Token], list[Sentence]]:
     tokens: list[Token] = []
     sentences: list[Sentence] = []
+    append = tokens.append
     para_breaks = [m.start() for m in _PARA.finditer(text)]
+    para_breaks.append(_NEVER)
     ex = sorted(excluded)
+    ex.append((_NEVER, _NEVER))
+    memo = cl.memo
     sent_start_tok = 0
     sent_start = -1
     para = 0
     pb = 0
+    next_break = para_breaks[0]
     exi = 0
+    ex_start, ex_end = ex[0]
     prev_end = -1
-
-    def close(end: int) -> None:
-        nonlocal sent_start_tok, sent_start
-        if len(tokens) > sent_start_tok:
-            sentences.append(Sentence(sent_start, end, sent_start_tok, len(tokens), para))
-        sent_start_tok = len(tokens)
-        sent_start = -1
+    prev_punct = True  # nothing before the first token to be glued to
 
     for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
-        while exi < len(ex) and ex[exi][1] <= s:
-            exi += 1
-        if exi < len(ex) and ex[exi][0] <= s < ex[exi][1]:
+        s = m.start()
+        if ex_end <= s:
+            while ex[exi][1] <= s:
+                exi += 1
+            ex_start, ex_end = ex[exi]
+        if ex_start <= s:
             continue
         # a line break between tokens ends the sentence and may start a paragraph
-        if pb < len(para_breaks) and para_breaks[pb] < s:
-            if tokens:
-                close(tokens[-1].end)
-            while pb < len(para_breaks) and para_breaks[pb] < s:
+        if next_break < s:
+            if len(tokens) > sent_start_tok:
+                sentences.append(Sentence(sent_start, tokens[-1].end, sent_start_tok, len(tokens), para))
+                sent_start_tok = len(tokens)
+                sent_start = -1
+            while para_breaks[pb] < s:
                 pb += 1
                 para += 1
+            next_break = para_breaks[pb]
+        e = m.end()
         w = m.group()
-        c = w[0]
-        if c.isdigit():
-            kind = "num"
-        elif c.isalpha():
-            kind = "word"
-        else:
-            kind = "punct"
-        # joined to the previous word without a space, or by ZWNJ (رحیم‌زاده); not after punctuation
-        glued = (
-            prev_end >= 0
-            and kind != "punct"
-            and tokens[-1].kind != "punct"
-            and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c"))
-        )
-        if kind == "word":
-            key, stems = _word_keys(w, cl)
-        else:
-            key, stems = w, (w,)
+        kind = _KINDS[m.lastindex or 0]
         if sent_start < 0:
             sent_start = s
-        tokens.append(Token(w, key, s, e, kind, glued, stems))
+        if kind == "punct":
+            append(_new_token(Token, (w, w, s, e, kind, False, (w,))))
+            prev_punct = True
+            if w in _SENT_END and not _is_abbreviation(tokens, cl):
+                sentences.append(Sentence(sent_start, e, sent_start_tok, len(tokens), para))
+                sent_start_tok = len(tokens)
+                sent_start = -1
+        else:
+            # joined to the previous word without a space, or by ZWNJ (رحیم‌زاده); not after punctuation
+            glued = not prev_punct and (s == prev_end or (s - prev_end == 1 and text[prev_end] == "\u200c"))
+            if kind == "word":
+                key, stems = memo.get(w) or _word_keys(w, cl)
+                append(_new_token(Token, (w, key, s, e, kind, glued, stems)))
+            else:
+                append(_new_token(Token, (w, w, s, e, kind, glued, (w,))))
+            prev_punct = False
         prev_end = e
-        if kind == "punct" and w in _SENT_END and not _is_abbreviation(tokens, cl):
-            close(e)
-    if tokens:
-        close(tokens[-1].end)
+    if len(tokens) > sent_start_tok:
+        sentences.append(Sentence(sent_start, tokens[-1].end, sent_start_tok, len(tokens), para))
     return tokens, sentences
 
 
-@functools.lru_cache(maxsize=262_144)
 def _word_keys(word: str, cl: Clitics) -> tuple[str, tuple[str, ...]]:
-    """Folded key and look-up candidates of a word (a pure function: memoised, words repeat a lot)."""
-    key = fold(word)
-    return key, candidates(key, cl)
+    """Folded key and look-up candidates of a word, memoised in the clitics table."""
+    memo = cl.memo
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    got = memo[word] = (key := fold(word)), candidates(key, cl)
+    return got
 
 
 def _is_abbreviation(tokens: list[Token], cl: Clitics) -> bool:
