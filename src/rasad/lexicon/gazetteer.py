@@ -150,10 +150,27 @@ def _matches_from(
     trie = gz.trie
     for c in tok.stems:
         slot = trie.get(c)
-        if slot is not None:
-            out = _walk(gz, tokens, i, end, slot, words)
-            if out:
-                return out  # a less stripped candidate that matched wins over more stripping
+        if slot is None:
+            continue
+        child, ends = slot
+        if not ends:
+            # no entry is this one word: the common case (في، در، وزير) fails at the next word, checked here
+            # before a walk is set up
+            j = i + 1
+            if j >= end or not child:
+                continue
+            ws = words[j]
+            if ws is None:
+                t = tokens[j]
+                ws = words[j] = t.stems if t.key in t.stems else (t.key, *t.stems)
+            for w in ws:
+                if w in child:
+                    break
+            else:
+                continue
+        out = _walk(gz, tokens, i, end, slot, words)
+        if out:
+            return out  # a less stripped candidate that matched wins over more stripping
     return []
 
 

@@ -32,6 +32,10 @@ from rasad.lexicon.dates import (
 from rasad.records import DateValue
 
 _V = TypeVar("_V")
+# the tables a date's anchor comes from; the other relative kinds (from, to, prep, era, part ...) only join
+# or qualify an anchor
+_ANCHORS = frozenset({"months", "weekdays", "day", "week", "month", "year", "ordinal"})
+_REACH = 6  # tokens a reading may run before its anchor: longer than any prefix the lexicons allow
 _NO_FORMS: Mapping[Key, str] = {}
 
 # An event read "21 June" with no year is put in the year of publication unless that lands it further
@@ -156,6 +160,15 @@ class _Reader:
         self._cands = [self._candidates(t) for t in toks]
         self._rel = dict(lex.relative)
         self._dated: dict[tuple[int, bool], _Read | None] = {}
+
+    def anchors(self) -> list[int]:
+        """Tokens that may anchor a date: a number, or a word that starts a month, weekday, relative day,
+        week, month or year or ordinal form. Every reading holds one; the other words only join or qualify."""
+        out = []
+        for i, (t, cands) in enumerate(zip(self.toks, self._cands, strict=True)):
+            if t.kind == "num" or t.kind == "nd" or any(not _ANCHORS.isdisjoint(tables) for _, tables in cands):
+                out.append(i)
+        return out
 
     def may_start(self, i: int) -> bool:
         """Every date expression starts with a number or a lexicon word."""
@@ -637,11 +650,19 @@ def find_dates(text: str, lex: DateLexicon, published: datetime.date | None) -> 
     """Every date expression in `text` (rasad-normalised), resolved against `published` where relative."""
     toks = list(date_tokens(lex.fold(text)))
     reader = _Reader(toks, lex)
+    anchors = reader.anchors()
+    if not anchors:
+        return []
+    anchors.append(1 << 62)  # past the end
     resolver = _Resolver(lex, published)
     out: list[DateMention] = []
-    i = 0
+    i = a = 0
     while i < len(toks):
-        found = _read_at(reader, resolver, i) if reader.may_start(i) else None
+        while anchors[a] < i:
+            a += 1
+        # a reading starts at most a few words before its anchor (في مطلع شهر حزيران)
+        near = anchors[a] - i <= _REACH
+        found = _read_at(reader, resolver, i) if near and reader.may_start(i) else None
         if found is None:
             i += 1
             continue
