@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import rasad
 from rasad.records import InputDoc
-from rasad.stages.ingest import NOT_TEXT, Skipped, iter_inputs
+from rasad.stages.ingest import NOT_TEXT, Skipped, html_input, iter_inputs
 
 AR = "استقبل وزير الخارجية نظيره الضيف في العاصمة اليوم وبحث معه تعزيز التعاون بين البلدين في مكافحة الإرهاب."
 FA = "وزیر کشور امروز با سفیر همسایه دیدار کرد و بر گسترش همکاری‌های مرزی و مبارزه با قاچاق مواد مخدر تأکید کرد."
@@ -318,3 +319,32 @@ def test_bundled_samples_are_complete_and_in_step() -> None:
         assert rec.url is not None and ".invalid/" in rec.url
         assert rec.published is not None and len(rec.published) == 10
         assert 150 <= len(body.split()) <= 400, p.name
+
+
+PERSIAN_PAGE = """<!doctype html><html lang="fa" dir="rtl"><head><meta charset="utf-8">
+<title>دیدار وزیران کشور دو کشور در تهران</title></head><body><article>
+<h1>دیدار وزیران کشور دو کشور در تهران</h1>
+<p>وزیر کشور ایران روز سه\u200cشنبه در تهران با همتای عراقی خود دیدار کرد و درباره همکاری\u200cهای امنیتی و مبارزه با
+قاچاق مواد مخدر گفت&zwnj;وگو کرد.</p>
+<p>دو طرف بر ادامه رایزنی&#8204;ها و تشکیل کمیته مشترک مرزی تأکید کردند و قرار شد نشست بعدی در ماه آینده
+برگزار شود.</p>
+</article></body></html>
+"""
+
+
+def test_html_keeps_the_zwnj_inside_persian_words(tmp_path: Path) -> None:
+    doc = one(write(tmp_path, "fa.html", PERSIAN_PAGE.encode("utf-8")))
+    assert isinstance(doc, InputDoc)
+    for word in ("سه\u200cشنبه", "همکاری\u200cهای", "گفت\u200cوگو", "رایزنی\u200cها"):
+        assert word in doc.text
+    assert "\u2422" not in doc.text
+    # and the weekday is read as a date once the word is whole again
+    out = rasad.analyze(doc.text, lang="fa", published="2024-05-16")
+    assert any(e.date is not None and e.date.weekday == "Tuesday" for e in out.events)
+
+
+def test_a_page_that_uses_the_stand_in_character_itself_is_left_as_it_is() -> None:
+    page = PERSIAN_PAGE.replace("</article>", "<p>نماد \u2422 در این متن آمده است و باید بماند.</p></article>")
+    doc = html_input(page.encode("utf-8"), "odd.html")
+    assert isinstance(doc, InputDoc)
+    assert "\u2422" in doc.text

@@ -105,9 +105,8 @@ def page_input(page: HtmlPage) -> InputDoc | Skipped:
     """The article in a crawled HTML page, by the extractor `rasad extract` uses for HTML files."""
     if len(page.html) > MAX_BYTES:
         return Skipped(page.doc_id, f"too large ({len(page.html):,} bytes of HTML)")
-    try:
-        doc = ingest._html_doc(page.html, page.doc_id)
-    except ingest._Bad as e:  # the extractor's own reasons: no article text, not text, ...
-        return Skipped(page.doc_id, str(e))
+    doc = ingest.html_input(page.html, page.doc_id)
+    if isinstance(doc, Skipped):
+        return doc
     # the address the page was fetched from outranks the one the page claims
     return replace(doc, url=page.url or doc.url)
