@@ -57,6 +57,11 @@ PERSONS = [
     pytest.param(Person("ar", "التقى وزير الخارجية الإيراني عباس عراقجي في أنقرة نظيره التركي هاكان فيدان.",
                         "عباس عراقجي", "Abbas Araghchi", "IRN", "foreign minister", "araghchi_abbas"),
                  id="ar-role-adj-name"),
+    # "الرئيس" with the article is the president; "رئيس" without it heads something named after it
+    pytest.param(Person("ar", "استقبل الرئيس التونسي قيس سعيد في قرطاج رئيس مجلس النواب الليبي عقيلة صالح.",
+                        "قيس سعيد", "Kais Saied", "TUN", "president"), id="ar-article-president"),
+    pytest.param(Person("ar", "وأكد للرئيس الموريتاني محمد ولد الغزواني أن بلاده تدعم الحوار.",
+                        "محمد ولد الغزواني", None, "MRT", "president"), id="ar-article-after-preposition"),
     # a state adjective + name after a counterpart word: country from the adjective, role from the other minister
     pytest.param(Person("ar", "التقى وزير الخارجية الإيراني عباس عراقجي في أنقرة نظيره التركي هاكان فيدان.",
                         "هاكان فيدان", "Hakan Fidan", "TUR", "foreign minister", "fidan_hakan"),

@@ -157,6 +157,7 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         add(r["form"], "MARKER", r["kind"])
     for r in _rows(d / "references.tsv"):
         add(r["form"], "REF", r["kind"])
+    entries = _article_senses(entries, art)
     particles = {fold(r["form"]): (r["kind"], r.get("latin", "")) for r in _rows(d / "name_particles.tsv")}
     stop = {fold(r["form"]) for r in _rows(d / "stopwords.tsv")}
     stop |= {fold(r["form"]) for r in _rows(d / "function_words.tsv")}
@@ -185,6 +186,25 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         ),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
     )
+
+
+def _article_senses(entries: list[Entry], art: str) -> list[Entry]:
+    """A role word listed with and without the article for different offices (الرئيس the president, رئيس the
+    head of something) keeps the article it was listed with: attribute `article` = with | without."""
+    if not art:
+        return entries
+    senses: dict[str, set[tuple[str, bool]]] = defaultdict(set)
+    for e in entries:
+        if e.kind == "ROLE" and len(e.words) == 1:
+            senses[e.words[0]].add((e.key, fold(e.form).startswith(art)))
+    split = {w for w, s in senses.items() if len({k for k, _ in s}) > 1 and len({a for _, a in s}) > 1}
+    out = []
+    for e in entries:
+        if e.kind == "ROLE" and len(e.words) == 1 and e.words[0] in split:
+            sense = "with" if fold(e.form).startswith(art) else "without"
+            e = Entry(e.words, e.kind, e.key, e.form, tuple(sorted((*e.attrs, ("article", sense)))))
+        out.append(e)
+    return out
 
 
 def _name_units() -> dict[str, NameUnit]:

@@ -71,6 +71,8 @@ class Clitics:
     article: str  # folded article stripped from every look-up key ("ال" for Arabic, "" otherwise)
     suffixes: tuple[str, ...]
     abbreviations: frozenset[str] = frozenset()
+    # the article and the proclitics that contain it (ال، لل): what a word "has the article" means
+    article_forms: tuple[str, ...] = ()
     # word -> (folded key, look-up candidates): a pure function of the word, memoised per table
     # because words repeat a lot; cleared when it reaches MEMO_SIZE entries
     memo: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
@@ -85,7 +87,17 @@ def build_clitics(rows: list[dict[str, str]]) -> Clitics:
         by_kind.setdefault(r["kind"], []).append(fold(r["form"]))
     slots = tuple(tuple(by_kind[k]) for k in ("conjunction", "preposition", "preposition_article") if k in by_kind)
     article = by_kind.get("article", [""])[0]
-    return Clitics(proclitics=slots, article=article, suffixes=tuple(sorted(by_kind.get("suffix", []), key=len)))
+    return Clitics(
+        proclitics=slots,
+        article=article,
+        suffixes=tuple(sorted(by_kind.get("suffix", []), key=len)),
+        article_forms=tuple(f for f in (article, *by_kind.get("preposition_article", [])) if f),
+    )
+
+
+def has_article(key: str, word: str, cl: Clitics) -> bool:
+    """Whether the folded token `key`, found as the lexicon word `word`, carries the article (الرئيس، للرئيس)."""
+    return any(key.endswith(f + word) for f in cl.article_forms)
 
 
 def strip_article(key: str, cl: Clitics) -> str:

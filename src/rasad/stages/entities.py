@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rasad.lexicon.gazetteer import Match, longest_per_kind, scan
+from rasad.lexicon.tables import has_article
 from rasad.records import Doc, Mention, Token
 from rasad.resources import LangResources, Resources
 
@@ -88,7 +89,7 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     """(entity matches, other matches: triggers, topics, markers) over the whole document."""
     lr = res.langs[doc.lang]
     tokens = doc.tokens
-    found = longest_per_kind(scan(lr.gazetteer, tokens, 0, len(tokens)))
+    found = longest_per_kind([m for m in scan(lr.gazetteer, tokens, 0, len(tokens)) if _article_agrees(m, tokens, lr)])
     # sentence boundaries: a match must not cross one
     sent_of = _sentence_index(doc)
     found = [m for m in found if sent_of[m.i] == sent_of[m.j - 1]]
@@ -106,6 +107,17 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     ]
     other = [m for m in found if m.entry.kind not in _PRIORITY]
     return sel, other
+
+
+def _article_agrees(m: Match, tokens: Sequence[Token], lr: LangResources) -> bool:
+    """A role word whose sense depends on the article (الرئيس president, رئيس head) is read in the sense its
+    token has."""
+    if m.entry.kind != "ROLE" or m.j - m.i != 1:
+        return True
+    sense = m.entry.attr("article")
+    if not sense:
+        return True
+    return has_article(tokens[m.i].key, m.entry.words[0], lr.clitics) == (sense == "with")
 
 
 def _sentence_index(doc: Doc) -> list[int]:
