@@ -151,6 +151,8 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
             pattern=r["pattern"],
             flags=r.get("flags", ""),
         )
+    for r in _rows(d / "support_verbs.tsv"):
+        add(r["form"], "SUPPORT", r["types"], position=r["position"])
     for r in _rows(d / "topics.tsv"):
         add(r["form"], "TOPIC", r["topic"])
     for r in _rows(d / "markers.tsv"):

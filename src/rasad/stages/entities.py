@@ -348,7 +348,7 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         if m.entry.kind != "PERSON":
             covered.update(range(m.i, m.j))
     for m in other:
-        if m.entry.kind in ("TRIGGER", "TOPIC", "MARKER"):
+        if m.entry.kind in ("TRIGGER", "TOPIC", "MARKER", "SUPPORT"):
             covered.update(range(m.i, m.j))
     persons: list[PersonMention] = []
     taken: set[int] = set()

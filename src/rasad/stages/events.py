@@ -46,6 +46,7 @@ _ACTOR_TYPES = frozenset({"PERSON", "ORG", "COUNTRY"})
 WEAK_CONFIDENCE = 0.45  # below the default output threshold: weak readings are kept only on request
 MIN_CONFIDENCE = 0.5
 VSO_GAP = 7  # tokens: a subject this close after a verb is its subject (Arabic verb-first order)
+SOV_GAP = 10  # tokens: the complements a Persian event noun may have before its light verb
 GIVING = frozenset({"AID"})
 PLACE_TARGETS = frozenset({"ASSAULT", "COERCE"})
 VISIT_CODES = frozenset({"042", "043"})
@@ -145,11 +146,48 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
         actors = _actors(ms, ents, pair)
         triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent) and not _negated(m, ms)]
         if triggers:
+            triggers = _with_support_verbs(triggers, ms)
+        if triggers:
             drafts.extend(_sentence_events(doc, si, sent, ms, actors, triggers, ents, pair, para_topics, ctx, res))
         people = [a for a in actors if a.kind == "PERSON"]
         if people:
             ctx.last_person = people[0]
     return drafts
+
+
+def _with_support_verbs(triggers: list[Mention], ms: list[Mention]) -> list[Mention]:
+    """An event noun governed by a support verb (فرضت واشنطن عقوبات، ارتش حملات هوایی … انجام داد) is read as
+    that verb: one trigger from the verb through the noun, with the argument pattern of a verb, so that the
+    subject standing between them (Arabic) or before them (Persian) is found as the one who acted."""
+    supports = [m for m in ms if m.kind == "SUPPORT"]
+    if not supports:
+        return triggers
+    verbal = [t for t in triggers if t.attr("pattern") != "nominal"]
+    out: list[Mention] = []
+    for t in triggers:
+        etype = t.key.split("/")[0]
+        if t.attr("pattern") != "nominal" or "object" in t.attr("flags"):
+            out.append(t)
+            continue
+        verb = next((v for v in supports if etype in v.key.split(";") and _governs(v, t, verbal)), None)
+        if verb is None:
+            out.append(t)
+            continue
+        first, last = (verb, t) if verb.tok_start < t.tok_start else (t, verb)
+        flags = ";".join(f for f in t.attr("flags").split(";") if f and f != "weak")  # the verb settles the sense
+        kept = tuple((k, v) for k, v in t.attrs if k not in ("pattern", "flags"))
+        attrs = (*kept, ("flags", flags), ("pattern", "say"))
+        out.append(Mention("TRIGGER", t.key, first.tok_start, last.tok_end, first.start, last.end, attrs))
+    return out
+
+
+def _governs(verb: Mention, noun: Mention, verbal: list[Mention]) -> bool:
+    """The support verb stands on its side of the noun, close enough, with no other event verb between them."""
+    if verb.attr("position") == "before":
+        a, b, gap = verb.tok_end, noun.tok_start, VSO_GAP
+    else:
+        a, b, gap = noun.tok_end, verb.tok_start, SOV_GAP
+    return 0 <= b - a <= gap and not any(a <= v.tok_start < b for v in verbal)
 
 
 def _sentence_events(
