@@ -216,6 +216,15 @@ def _sentence_events(
     topics = {m.key for m in ms if m.kind == "TOPIC"}
     verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
     objects = {t.key.split("/")[0] for t in triggers if "object" in t.attr("flags")}
+    # a noun of the same event in the sentence settles a verb with other senses: "وصل ... في زيارة رسمية"; only for
+    # the events a noun may report by itself (elsewhere the noun is what is talked about: "أدانت الهجوم الذي استهدف")
+    nouns = {
+        t.key
+        for t in triggers
+        if t.attr("pattern") == "nominal"
+        and t.key.split("/")[0] in NOMINAL_EVENTS
+        and not {"weak", "object"} & set(t.attr("flags").split(";"))
+    }
     destination = _destination(triggers, ms, ents, role_spans)
     if destination and not any(_marked(t, ms, "historical", 99) for t in triggers):
         ctx.destination = destination
@@ -230,7 +239,7 @@ def _sentence_events(
             continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
         if pattern == "nominal" and any(v.tok_start < trig.tok_start and v.key.split("/")[0] != etype for v in verbs):
             continue  # a noun after another event's verb is its complement
-        if "weak" in flags and etype in objects:
+        if "weak" in flags and (etype in objects or (pattern != "nominal" and trig.key in nouns)):
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
         _arguments(d, actors, ctx)
@@ -428,10 +437,16 @@ def _destination(
     for t in triggers:
         if t.attr("pattern") != "visit" and t.key.split("/")[2] not in VISIT_CODES:
             continue
+        # verb-first (زار وزير الخارجية الإيراني عباس عراقجي الرياض): the place comes after the visitor's name
+        start = t.tok_end
+        for m in ms:
+            if m.kind == "ENT" and ents[m.key].type in ("PERSON", "ORG") and 0 <= m.tok_start - t.tok_end <= VSO_GAP:
+                start = max(start, m.tok_end)
+                break
         for m in ms:
             if (
                 m.kind == "ENT"
-                and 0 <= m.tok_start - t.tok_end <= 4
+                and (0 <= m.tok_start - t.tok_end <= 4 or 0 <= m.tok_start - start <= 1)
                 and ents[m.key].type in ("PLACE", "COUNTRY")
                 and not any(a <= m.tok_start < b for a, b in role_spans)
             ):
