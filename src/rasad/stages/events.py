@@ -229,6 +229,7 @@ def _sentence_events(
     if destination and not any(_marked(t, ms, "historical", 99) for t in triggers):
         ctx.destination = destination
     seen_types: set[str] = set()
+    verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
         flags = frozenset(f for f in trig.attr("flags").split(";") if f)
@@ -242,18 +243,21 @@ def _sentence_events(
         if "weak" in flags and (etype in objects or (pattern != "nominal" and trig.key in nouns)):
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
-        _arguments(d, actors, ctx)
+        _arguments(d, actors, ctx, verb_final)
         if not d.source:
             continue
         if etype in PLACE_TARGETS and not d.target:
-            # "shelled southern Lebanon": the place attacked stands for its state
+            # "shelled southern Lebanon": the place attacked stands for its state; in a verb-final sentence it
+            # stands before the verb (جنوب لبنان را بمباران کردند)
+            first = d.source[0].tok if verb_final and d.trigger.tok_start > d.source[0].tok else trig.tok_start
             hit = next(
                 (
                     m
                     for m in ms
                     if m.kind == "ENT"
                     and ents[m.key].type == "PLACE"
-                    and m.tok_start > trig.tok_start
+                    and m.tok_start > first
+                    and m.tok_start != trig.tok_start
                     and ents[m.key].country
                 ),
                 None,
@@ -397,7 +401,7 @@ def _subject(before: list[Actor], after: list[Actor], trig: int, ctx: _Context) 
     return [ctx.last_person] if ctx.last_person is not None else []
 
 
-def _arguments(d: Draft, actors: list[Actor], ctx: _Context) -> None:
+def _arguments(d: Draft, actors: list[Actor], ctx: _Context, verb_final: bool = False) -> None:
     t = d.trigger.tok_start
     before = [a for a in actors if a.tok < t]
     after = [a for a in actors if a.tok > t]
@@ -419,6 +423,16 @@ def _arguments(d: Draft, actors: list[Actor], ctx: _Context) -> None:
         rest = (
             [a for a in after if a.sig not in src and a.kind != "PAIR" and a.tok > d.source[0].tok] if d.source else []
         )
+        if verb_final and d.source:
+            # Persian: the one acted on stands between the subject and the verb (از آمریکا درخواست کرد، X را
+            # محکوم کرد); what follows the verb is another clause
+            between = [
+                a
+                for a in before
+                if a.sig not in src and a.kind != "PAIR" and a.tok > d.source[0].tok and a.country not in src_countries
+            ]
+            if between:
+                rest = between
         if d.pattern == "visit":
             rest = [a for a in rest if a.kind in ("PERSON", "ROLE", "ORG")]
         elif not rest:
