@@ -34,8 +34,8 @@ def covers(x: Actor, y: Actor) -> bool:
 
 
 def compatible(a: Draft, b: Draft) -> bool:
-    if a.type != b.type or a.historical != b.historical:
-        return False
+    if a.type != b.type or a.historical != b.historical or a.future != b.future:
+        return False  # what happened and what is announced for later are two events (PLOVER codes the latter AGREE)
     da, db = dyad(a.source + a.target), dyad(b.source + b.target)
     if da and db and not (set(da) <= set(db) or set(db) <= set(da)):
         return False

@@ -440,7 +440,10 @@ def _extend_chain(m: Match, tokens: Sequence[Token], lr: LangResources, res: Res
 
 
 def _best_role(before: RolePhrase | None, after: RolePhrase | None) -> RolePhrase | None:
-    """Of the role phrases on either side of a name, the one naming an office."""
+    """Of the role phrases on either side of a name, the one naming an office. A counterpart phrase after a name
+    is someone else's (رحيم زاده لنظيره الإيراني: Rahimzoda to his Iranian counterpart)."""
+    if after is not None and after.anchor_kind == "counterpart":
+        after = None
     if before is not None and before.anchor_kind == "office":
         return before
     if after is not None and after.anchor_kind == "office":

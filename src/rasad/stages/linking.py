@@ -220,12 +220,20 @@ def link(doc: Doc, res: Resources) -> Doc:
     # a title right next to a name (الأمير فيصل، فلان، وزير الخارجية) belongs to that person too
     starts = {p.i for p in persons}
     ends = {p.j for p in persons}
-    named_roles |= {(rp.i, rp.j) for rp in roles if rp.j in starts or rp.i in ends}
+    named_roles |= {
+        (rp.i, rp.j) for rp in roles if rp.j in starts or (rp.i in ends and rp.anchor_kind != "counterpart")
+    }
     qualifiers = {w for r in res.roles.values() if r.kind == "prefix" for w in r.english.split()} if roles else set()
     for rp in roles:
-        if (rp.i, rp.j) in named_roles or not rp.english:
+        if (rp.i, rp.j) in named_roles:
             continue
-        holder = _role_holder(rp, [d for _, d in person_drafts], qualifiers)
+        if rp.anchor_kind == "counterpart" and rp.country:
+            # "his Iranian counterpart" after the article has named one Iranian person: that person
+            holder = _only_person_of(rp.country, [d for _, d in person_drafts], tokens[rp.i].start)
+        elif rp.english:
+            holder = _role_holder(rp, [d for _, d in person_drafts], qualifiers)
+        else:
+            continue
         if holder is not None:
             holder.spans.append((tokens[rp.i].start, tokens[rp.j - 1].end))
             holder.tok_spans.append((rp.i, rp.j))
@@ -333,6 +341,12 @@ def _role_holder(rp: RolePhrase, persons: list[_Draft], qualifiers: set[str]) ->
         pw = set(d.role.split())
         if words <= pw and not ((pw - words) & qualifiers) and not ((words - pw) & qualifiers):
             found.append(d)
+    return found[0] if len(found) == 1 else None
+
+
+def _only_person_of(country: str, persons: list[_Draft], before: int) -> _Draft | None:
+    """The one person of this state the article named before offset `before`, if there is exactly one."""
+    found = [d for d in persons if d.country == country and d.spans and min(d.spans)[0] < before]
     return found[0] if len(found) == 1 else None
 
 
