@@ -204,10 +204,6 @@ CASES: list[Any] = [
             "2023-06-20",
             entities=(("PLACE", "Jeddah", "SAU", None),),
         ),
-        marks=_code(
-            "ambiguous جدة after في is not confirmed (no Saudi COUNTRY mention, only a Saudi person) and "
-            "becomes a PERSON"
-        ),
     ),
     pytest.param(
         Case(
@@ -371,10 +367,6 @@ CASES: list[Any] = [
             "2023-04-25",
             event="ACCUSE",
             sources=("Nasser Kanaani",),
-        ),
-        marks=_code(
-            "an intergovernmental organisation takes the country named after it (اتحادیه اروپا علیه ایران "
-            "→ EU of Iran), so the condemnation has no other side"
         ),
     ),
     pytest.param(

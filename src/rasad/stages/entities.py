@@ -96,10 +96,22 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     sel = _select(found)
     doc_countries = {m.entry.key for m in sel if m.entry.kind == "COUNTRY"}
     for m in sel:
-        if m.entry.kind == "PLACE" and "ambiguous" not in m.entry.attr("flags"):
+        # a state is present when an unambiguous place, organisation or known person of it is named
+        if "ambiguous" in m.entry.attr("flags"):
+            continue
+        kind = m.entry.kind
+        country = None
+        if kind == "PLACE":
             info = res.places.get(m.entry.key)
-            if info and info.country:
-                doc_countries.add(info.country)
+            country = info.country if info else None
+        elif kind == "ORG":
+            org = res.orgs.get(m.entry.key)
+            country = org.country if org else None
+        elif kind == "PERSON":
+            person = res.persons.get(m.entry.key)
+            country = person.country if person else None
+        if country:
+            doc_countries.add(country)
     sel = [
         m
         for m in sel

@@ -193,7 +193,9 @@ def link(doc: Doc, res: Resources) -> Doc:
         elif k == "ORG":
             o = res.orgs.get(m.entry.key)
             country = (o.country or None) if o else None
-            if country is None:
+            if country is None and not (o and o.sector in ("IGO", "UNO")):
+                # "وزارة الداخلية الروسية": a ministry named by function takes the state after it; an international
+                # organisation does not (اتحادیه اروپا علیه ایران is the EU acting against Iran)
                 country = _adjacent_country(m, sel)
             key = f"{country}:{m.entry.key}" if country and o and not o.country else m.entry.key
             d = draft(
