@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rasad.store import query
 from rasad.store.actors import Actor, NameVariant, actor_ids_for, find_actor
 from rasad.store.db import APPLICATION_ID, StoreError, schema_version
 from rasad.store.query import EventFilter
+
+T = TypeVar("T")
+# opens another read-only connection to the same store (`Site.conn`), for work split over threads
+Connect = Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+CACHE_KIB = 8 * 1024  # page cache of each read-only connection (SQLite: 2 MB by default)
 
 # sort key of the events table -> SQL expression (never user text)
 SORTS = {
@@ -57,6 +65,9 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
             raise StoreError(f"{path}: written by a newer rasad (schema {version}); upgrade rasad")
         if version < latest:
             raise StoreError(f"{path}: schema {version} is older than {latest}; run `rasad ingest --db {path}` once")
+        # the aggregates probe indexes of several MB at random; SQLite's default 2 MB page cache would read
+        # the same pages from the file again and again within one query (allocated only as pages are read)
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except BaseException:
         conn.close()
         raise
@@ -65,6 +76,52 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
 
 def _marks(n: int) -> str:
     return ",".join("?" * n)
+
+
+def in_parallel(
+    conn: sqlite3.Connection, connect: Connect | None, jobs: Sequence[Callable[[sqlite3.Connection], T]]
+) -> list[T]:
+    """Each job's result, in order: the first on `conn`, each other one on a connection of its own in a thread
+    of its own (SQLite releases the GIL while it steps, so independent aggregates over a big store overlap
+    on a machine with more than one core). Without `connect`, one after another on `conn`."""
+    if connect is None or len(jobs) < 2:
+        return [job(conn) for job in jobs]
+    results: list[Any] = [None] * len(jobs)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            with connect() as other:
+                results[i] = jobs[i](other)
+        except BaseException as e:  # re-raised in the caller's thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,), name="rasad-query", daemon=True) for i in range(1, len(jobs))]
+    for t in threads:
+        t.start()
+    try:
+        results[0] = jobs[0](conn)
+    finally:
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def _halves(weights: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """(id, weight) pairs dealt into two lists of about equal total weight (the heaviest first)."""
+    a: list[int] = []
+    b: list[int] = []
+    wa = wb = 0
+    for i, w in sorted(weights, key=lambda iw: -iw[1]):
+        if wa <= wb:
+            a.append(i)
+            wa += w
+        else:
+            b.append(i)
+            wb += w
+    return a, b
 
 
 def _from(*sql: str) -> str:
@@ -110,10 +167,15 @@ def month_type_counts(
 ) -> dict[tuple[str, str], int]:
     """(YYYY-MM, type) -> events; background (historical) records left out unless asked."""
     cond = f"({where}) AND e.when_date IS NOT NULL" + (" AND e.historical = 0" if news_only else "")
-    rows = conn.execute(
-        f"SELECT substr(e.when_date, 1, 7), e.type, count(*) {_from(cond)}WHERE {cond} GROUP BY 1, 2", list(args)
-    ).fetchall()
-    return {(str(m), str(t)): int(c) for m, t, c in rows}
+    # grouped by the whole date, which an index on (historical, type, when_date) gives in order: no sorting
+    # of a computed key; the days are folded into months here
+    out: dict[tuple[str, str], int] = {}
+    for t, day, c in conn.execute(
+        f"SELECT e.type, e.when_date, count(*) {_from(cond)}WHERE {cond} GROUP BY 1, 2", list(args)
+    ):
+        key = (str(day)[:7], str(t))
+        out[key] = out.get(key, 0) + int(c)
+    return out
 
 
 def top_dyads(conn: sqlite3.Connection, limit: int = 10) -> list[tuple[str, int]]:
@@ -141,33 +203,51 @@ def top_states(conn: sqlite3.Connection, limit: int = 10) -> list[tuple[str, int
     return [(str(s), int(c)) for s, c in rows_]
 
 
-def top_actors(conn: sqlite3.Connection, limit: int = 10, candidates: int = 40) -> list[ActorCount]:
+def top_actors(
+    conn: sqlite3.Connection, limit: int = 10, candidates: int = 40, *, connect: Connect | None = None
+) -> list[ActorCount]:
     """The persons and organisations taking part in most events, among the `candidates` named in most
     documents (those come from the entity index alone; counting the events of every actor would join every
     participant of every event). Actors named but in no event are left out."""
     found = conn.execute(
-        "SELECT a.id, a.key, a.name, a.type, a.country, a.role FROM (SELECT actor_id, count(*) AS n FROM entities "
-        "WHERE actor_id IS NOT NULL GROUP BY actor_id) x JOIN actors a ON a.id = x.actor_id "
+        "SELECT a.id, a.key, a.name, a.type, a.country, a.role, x.n FROM (SELECT actor_id, count(*) AS n "
+        "FROM entities WHERE actor_id IS NOT NULL GROUP BY actor_id) x JOIN actors a ON a.id = x.actor_id "
         "WHERE a.type != 'STATE' ORDER BY x.n DESC, a.key LIMIT ?",
         (max(limit, candidates),),
     ).fetchall()
-    events = event_counts(conn, [int(r[0]) for r in found])
+    events = event_counts(conn, [(int(r[0]), int(r[6])) for r in found], connect=connect)
     out = [ActorCount(str(r[1]), str(r[2]), str(r[3]), r[4], r[5], events.get(int(r[0]), 0)) for r in found]
     return sorted((a for a in out if a.events), key=lambda a: (-a.events, a.key))[:limit]
 
 
-def event_counts(conn: sqlite3.Connection, actor_ids: Sequence[int]) -> dict[int, int]:
-    """actor id -> events it takes part in (as initiator or recipient)."""
-    out: dict[int, int] = {}
-    for i in actor_ids:
-        out[i] = int(
-            conn.execute(
-                "SELECT count(DISTINCT p.event_id) FROM entities en JOIN event_participants p ON p.entity_id = en.id "
-                "WHERE en.actor_id = ?",
-                (i,),
-            ).fetchone()[0]
-        )
-    return out
+def event_counts(
+    conn: sqlite3.Connection, actors: Sequence[tuple[int, int]], *, connect: Connect | None = None
+) -> dict[int, int]:
+    """actor id -> events it takes part in (as initiator or recipient), for (actor id, entities) pairs.
+
+    The cost is one index probe per entity of the actor, so with `connect` the actors are dealt into two
+    halves of about equal entities, counted on two connections at once."""
+
+    def count(ids: Sequence[int]) -> Callable[[sqlite3.Connection], dict[int, int]]:
+        def run(c: sqlite3.Connection) -> dict[int, int]:
+            out: dict[int, int] = {}
+            for i in ids:
+                out[i] = int(
+                    c.execute(
+                        "SELECT count(DISTINCT p.event_id) FROM entities en "
+                        "JOIN event_participants p ON p.entity_id = en.id WHERE en.actor_id = ?",
+                        (i,),
+                    ).fetchone()[0]
+                )
+            return out
+
+        return run
+
+    a, b = _halves(actors)
+    merged: dict[int, int] = {}
+    for part in in_parallel(conn, connect, [count(a), count(b)] if b else [count(a)]):
+        merged.update(part)
+    return merged
 
 
 def latest_stories(conn: sqlite3.Connection, limit: int = 8) -> list[query.Story]:
@@ -196,16 +276,26 @@ class Overview:
     stories: list[query.Story]
 
 
-def overview(conn: sqlite3.Connection) -> Overview:
-    return Overview(
-        totals=totals(conn),
-        types=type_counts(conn),
-        months=month_type_counts(conn),
-        dyads=top_dyads(conn, 10),
-        states=top_states(conn, 10),
-        actors=top_actors(conn, 10),
-        stories=latest_stories(conn, 8),
-    )
+def overview(conn: sqlite3.Connection, *, connect: Connect | None = None) -> Overview:
+    """The overview's aggregates; with `connect`, the actors' event counts (the costliest part) are made on
+    other connections while this one does the rest."""
+    done: dict[str, Any] = {}
+
+    def rest(c: sqlite3.Connection) -> None:
+        done.update(
+            totals=totals(c),
+            types=type_counts(c),
+            months=month_type_counts(c),
+            dyads=top_dyads(c, 10),
+            states=top_states(c, 10),
+            stories=latest_stories(c, 8),
+        )
+
+    def people(c: sqlite3.Connection) -> None:
+        done["actors"] = top_actors(c, 10, connect=connect)
+
+    in_parallel(conn, connect, [rest, people])
+    return Overview(**done)
 
 
 # --------------------------------------------------------------------------- events table
@@ -587,7 +677,13 @@ class ActorListing:
 
 
 def actor_list(
-    conn: sqlite3.Connection, *, q: str | None, type_: str | None, limit: int, offset: int
+    conn: sqlite3.Connection,
+    *,
+    q: str | None,
+    type_: str | None,
+    limit: int,
+    offset: int,
+    connect: Connect | None = None,
 ) -> tuple[list[ActorListing], int]:
     """Actors named in most documents first (their events counted for the page shown); `q` matches any
     name form, script-folded, or the key."""
@@ -603,18 +699,26 @@ def actor_list(
         where.append("(a.id IN (SELECT actor_id FROM actor_names WHERE folded LIKE ?) OR a.key = ?)")
         args += [f"%{key}%", q.strip().upper()]
     cond = " AND ".join(where)
-    # the actors wanted first, then their entities counted (an index range each)
-    counted = (
-        "FROM (SELECT actor_id, count(*) AS n FROM entities WHERE actor_id IN "
-        f"(SELECT a.id FROM actors a WHERE {cond}) GROUP BY actor_id) x JOIN actors a ON a.id = x.actor_id"
-    )
-    total = int(conn.execute(f"SELECT count(*) {counted}", args).fetchone()[0])
-    found = conn.execute(
-        f"SELECT a.id, a.key, a.name, a.type, a.country, a.role, (SELECT count(*) FROM actor_names n "
-        f"WHERE n.actor_id = a.id) {counted} ORDER BY x.n DESC, a.key LIMIT ? OFFSET ?",
-        [*args, limit, offset],
+    # the actors wanted first, then their entities counted (an index range each); one pass gives both the
+    # number of actors and the page (there are far fewer actors than entities)
+    ranked = conn.execute(
+        "SELECT x.actor_id, x.n FROM (SELECT actor_id, count(*) AS n FROM entities WHERE actor_id IN "
+        f"(SELECT a.id FROM actors a WHERE {cond}) GROUP BY actor_id) x JOIN actors a ON a.id = x.actor_id "
+        "ORDER BY x.n DESC, a.key",
+        args,
     ).fetchall()
-    events = event_counts(conn, [int(r[0]) for r in found])
+    total = len(ranked)
+    shown = ranked[offset : offset + limit]
+    info = {
+        int(r[0]): r
+        for r in conn.execute(
+            "SELECT a.id, a.key, a.name, a.type, a.country, a.role, (SELECT count(*) FROM actor_names n "
+            f"WHERE n.actor_id = a.id) FROM actors a WHERE a.id IN ({_marks(len(shown))})",
+            [int(r[0]) for r in shown],
+        )
+    }
+    found = [info[int(r[0])] for r in shown]
+    events = event_counts(conn, [(int(r[0]), int(r[1])) for r in shown], connect=connect)
     listing = [
         ActorListing(str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6]), events.get(int(r[0]), 0)) for r in found
     ]
@@ -664,29 +768,56 @@ def state_links(conn: sqlite3.Connection, f: EventFilter) -> list[Link]:
 
 
 def actor_links(
-    conn: sqlite3.Connection, f: EventFilter, *, max_actors: int = 300
+    conn: sqlite3.Connection, f: EventFilter, *, max_actors: int = 300, connect: Connect | None = None
 ) -> tuple[list[Link], dict[str, tuple[str, str]]]:
     """Pairs of registry actors taking part in the same events, per type; and key -> (name, type).
 
-    SQLite lists the actors of each event with two or more (participants are stored in event order, so
-    this streams); the pairs are counted here, among the `max_actors` actors in most of those events.
+    SQLite lists the actors of each event with two or more, walking the participants in event order (their
+    primary key, so the grouping needs no sort); the pairs are counted here, among the `max_actors` actors
+    in most of those events. With `connect`, the two halves of the event ids are read at once.
     """
     where, args = query.where_clause(conn, f)
     selected = "" if where == "1" else f"AND p.event_id IN (SELECT e.id {_from(where)}WHERE {where}) "
-    # events with the same type and the same actors come back as one row with their number
+    # an actor may stand twice in an event (two of its entities): min/max tell events of one actor from
+    # the rest without a DISTINCT sort per event, and the sets are made here
     sql = (
-        "SELECT e.type, x.actors, count(*) FROM (SELECT p.event_id AS ev, group_concat(DISTINCT en.actor_id) "
-        "AS actors FROM event_participants p JOIN entities en ON en.id = p.entity_id "
-        f"WHERE en.actor_id IS NOT NULL {selected}GROUP BY p.event_id HAVING count(DISTINCT en.actor_id) > 1) x "
-        "JOIN events e ON e.id = x.ev GROUP BY 1, 2"
+        "SELECT e.type, x.actors, count(*) FROM (SELECT p.event_id AS ev, group_concat(en.actor_id) AS actors, "
+        "min(en.actor_id) AS lo, max(en.actor_id) AS hi "
+        "FROM event_participants p INDEXED BY sqlite_autoindex_event_participants_1 "
+        "CROSS JOIN entities en ON en.id = p.entity_id "
+        f"WHERE en.actor_id IS NOT NULL AND p.event_id BETWEEN ? AND ? {selected}GROUP BY p.event_id) x "
+        "CROSS JOIN events e ON e.id = x.ev WHERE x.lo != x.hi GROUP BY 1, 2"
     )
+    # two separate aggregates: SQLite reads each from one end of the primary key, not by a scan
+    lo, hi = conn.execute(
+        "SELECT (SELECT min(event_id) FROM event_participants), (SELECT max(event_id) FROM event_participants)"
+    ).fetchone()
+    if lo is None:
+        return [], {}
+    # a filter picks its events through an index: only the whole store is worth splitting
+    ranges = (
+        [(int(lo), int(hi))]
+        if selected
+        else [(int(lo), (int(lo) + int(hi)) // 2), ((int(lo) + int(hi)) // 2 + 1, int(hi))]
+    )
+
+    def part(first: int, last: int) -> Callable[[sqlite3.Connection], list[tuple[str, str, int]]]:
+        def run(c: sqlite3.Connection) -> list[tuple[str, str, int]]:
+            return [(str(t), str(a), int(n)) for t, a, n in c.execute(sql, [first, last, *args])]
+
+        return run
+
+    sets: dict[tuple[str, tuple[int, ...]], int] = {}
+    for found in in_parallel(conn, connect, [part(a, b) for a, b in ranges]):
+        for t, actors_, n in found:
+            key = (t, tuple(sorted({int(a) for a in actors_.split(",")})))
+            sets[key] = sets.get(key, 0) + n
     groups: list[tuple[str, list[int], int]] = []
     events_of: dict[int, int] = {}
-    for t, actors_, n in conn.execute(sql, args):
-        present = sorted({int(a) for a in str(actors_).split(",")})
-        groups.append((str(t), present, int(n)))
-        for a in present:
-            events_of[a] = events_of.get(a, 0) + int(n)
+    for (t, members), n in sets.items():
+        groups.append((t, list(members), n))
+        for a in members:
+            events_of[a] = events_of.get(a, 0) + n
     keep = set(sorted(events_of, key=lambda a: (-events_of[a], a))[:max_actors])
     counts: dict[tuple[int, int, str], int] = {}
     for t, present, n in groups:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -34,6 +35,7 @@ T = TypeVar("T")
 # query parameters that never travel in generated links (the language lives in its cookie)
 _NOT_CARRIED = frozenset({"lang"})
 COOKIE_MAX_AGE = 365 * 24 * 3600
+_PATH_SAFE = "/:@-._~!$&'()*+,;="  # characters a URL path may hold unquoted (RFC 3986)
 ACTORS_PER_PAGE = 50
 
 
@@ -108,19 +110,35 @@ def other_calendars(day: str | None) -> tuple[str, str] | None:
     return f"{j.year:04d}-{j.month:02d}-{j.day:02d}", f"{h.year:04d}-{h.month:02d}-{h.day:02d}"
 
 
+class _Flight:
+    """One computation of a cache entry under way, which other threads wanting the same entry wait for."""
+
+    __slots__ = ("done", "failed", "value")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.failed = False
+
+
 class Cache:
     """Results of the heavy aggregate queries (overview, network, actor list), kept while the database
     is unchanged.
 
     A commit, in WAL mode, changes the -wal file and a checkpoint the database file, so their sizes and
-    modification times tell when a result may be stale: then it is computed again.
+    modification times tell when a result may be stale: then it is computed again, once: threads that
+    want an entry being computed wait for that computation rather than repeat it (fifty visitors arriving
+    together after a start or an ingest would otherwise each compute the overview, and each wait for all).
     """
+
+    WAIT = 60.0  # seconds to wait for another thread's computation before doing it here
 
     def __init__(self, path: Path, size: int = 64) -> None:
         self.path = path
         self.size = size
         self._lock = threading.Lock()
         self._data: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
+        self._flights: dict[tuple[Hashable, object], _Flight] = {}
 
     def token(self) -> object:
         out: list[tuple[int, int] | None] = []
@@ -133,6 +151,13 @@ class Cache:
             out.append((st.st_mtime_ns, st.st_size))
         return tuple(out)
 
+    def fresh(self, key: Hashable) -> bool:
+        """Whether `key` is kept for the store as it is now."""
+        token = self.token()
+        with self._lock:
+            hit = self._data.get(key)
+        return hit is not None and hit[0] == token
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         token = self.token()
         with self._lock:
@@ -140,7 +165,24 @@ class Cache:
             if hit is not None and hit[0] == token:
                 self._data.move_to_end(key)
                 return cast(T, hit[1])
-        value = compute()  # outside the lock: two threads may compute one key at once, never wait on each other
+            flight = self._flights.get((key, token))
+            mine = flight is None
+            if flight is None:
+                flight = self._flights[(key, token)] = _Flight()
+        if not mine:
+            if flight.done.wait(self.WAIT) and not flight.failed:
+                return cast(T, flight.value)
+            return compute()  # the other computation failed or is stuck: this request does its own
+        try:
+            value = compute()  # outside the lock: other keys are computed meanwhile
+            flight.value = value
+        except BaseException:
+            flight.failed = True
+            raise
+        finally:
+            with self._lock:
+                self._flights.pop((key, token), None)
+            flight.done.set()
         with self._lock:
             self._data[key] = (token, value)
             self._data.move_to_end(key)
@@ -181,6 +223,7 @@ class Site:
         self.cache = Cache(settings.db_path)
         self._pipeline: Pipeline | None = pipeline
         self._pipeline_lock = threading.Lock()
+        self._stopping = threading.Event()  # ends the thread of `warm`
         # fail at start-up, with the store's own message, rather than on the first request
         connect_readonly(settings.db_path).close()
 
@@ -197,7 +240,7 @@ class Site:
     def overview(self) -> queries.Overview:
         def compute() -> queries.Overview:
             with self.conn() as conn:
-                return queries.overview(conn)
+                return queries.overview(conn, connect=self.conn)
 
         return self.cache.get(("overview",), compute)
 
@@ -215,33 +258,64 @@ class Site:
             with self.conn() as conn:
                 if kind == "states":
                     return queries.state_links(conn, f), {}
-                return queries.actor_links(conn, f)
+                return queries.actor_links(conn, f, connect=self.conn)
 
         return self.cache.get(("links", kind, f.types, f.since, f.until), compute)
 
     def actor_list(self, q: str, type_: str, page: int, per: int) -> tuple[list[queries.ActorListing], int]:
         def compute() -> tuple[list[queries.ActorListing], int]:
             with self.conn() as conn:
-                return queries.actor_list(conn, q=q or None, type_=type_ or None, limit=per, offset=(page - 1) * per)
+                return queries.actor_list(
+                    conn, q=q or None, type_=type_ or None, limit=per, offset=(page - 1) * per, connect=self.conn
+                )
 
         return self.cache.get(("actors", q, type_, page, per), compute)
 
-    def warm(self) -> threading.Thread:
-        """Compile the templates and compute the overview, the first page of actors and the default networks
-        in the background, so that the first visitor does not wait for them on a big store."""
+    def compile_templates(self) -> None:
+        """Compile every template now (a fixed amount of work, whatever the store), rather than within the
+        first request for each page."""
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
 
-        def run() -> None:
-            for name in self.env.list_templates(extensions=["html"]):
-                self.env.get_template(name)
+    def warm(self, *, follow: bool = True, poll: float = 2.0, settle: float = 5.0) -> threading.Thread:
+        """Compile the templates and compute the overview, the first page of actors and the default networks
+        in the background, so that the first visitor does not wait for them on a big store.
+
+        With `follow`, the thread then watches the store and computes the same fixed set again once the
+        store has changed and stayed unchanged for `settle` seconds (an ingest finished): the first visitor
+        after an ingest does not wait either, and a long ingest is not slowed by repeated recomputation.
+        """
+
+        def compute() -> None:
             self.overview()
             self.facets()
             self.actor_list("", "", 1, ACTORS_PER_PAGE)
             for kind in ("states", "actors"):
                 self.links(kind, EventFilter(limit=None))
 
+        def run() -> None:
+            self.compile_templates()
+            done = self.cache.token()
+            compute()
+            seen, since = done, time.monotonic()
+            while follow and not self._stopping.wait(poll):
+                now = self.cache.token()
+                if now != seen:
+                    seen, since = now, time.monotonic()
+                elif now != done and time.monotonic() - since >= settle:
+                    done = now
+                    try:
+                        compute()
+                    except Exception:
+                        continue  # the next visitor of that page meets the failure, with its own error page
+
         thread = threading.Thread(target=run, name="rasad-warm", daemon=True)
         thread.start()
         return thread
+
+    def stop(self) -> None:
+        """End the watching thread of `warm` (at its next poll)."""
+        self._stopping.set()
 
     def pipeline(self) -> Pipeline:
         with self._pipeline_lock:
@@ -268,7 +342,8 @@ class Site:
             return "?" + urlencode(kept) if kept else "?"
 
         def lang_link(lang: str) -> str:
-            return request.url.path + "?" + urlencode([*params, ("lang", lang)])
+            # the path as received is decoded: quoted again, so that a link never holds raw characters
+            return quote(request.url.path, safe=_PATH_SAFE) + "?" + urlencode([*params, ("lang", lang)])
 
         body = self.env.get_template(template).render(
             t=t,

@@ -207,3 +207,18 @@ CREATE TABLE ingest_runs (
     skipped       INTEGER NOT NULL DEFAULT 0,
     failed        INTEGER NOT NULL DEFAULT 0
 );
+
+-- migration 2: story candidates among multilateral records
+
+-- A multilateral record's story candidates are the multilateral records of its type around its date,
+-- whatever their states (`rasad.store.stories.candidates`); without these, that search read every
+-- record of the type. Partial: only records naming three states or more.
+CREATE INDEX events_multilateral ON events (type, when_date) WHERE dyad LIKE '%-%-%';
+CREATE INDEX events_multilateral_md ON events (type, date_md, day_start) WHERE dyad LIKE '%-%-%';
+
+-- migration 3: news records by type and date
+
+-- The web overview's timeline counts news records (not background) by type and month over the whole
+-- store; this index holds exactly those columns for exactly those records, so that count reads the index
+-- alone, in (type, date) order, instead of every events row.
+CREATE INDEX events_news ON events (type, when_date) WHERE historical = 0;
