@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rasad.store import query
-from rasad.store.db import StoreError, connect
+from rasad.store.db import StoreError, connect, describe_error
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,8 +40,12 @@ _db_option = click.option(
 
 @contextmanager
 def _open(db: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    """The store, for writing or (never writing it, so that a read-only file can be read) for reading.
+
+    Every database error becomes one line saying what is wrong and what to do; no traceback.
+    """
     try:
-        opened = connect(db, create=write, migrate=write)
+        opened = connect(db, create=write, migrate=write, readonly=not write)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
     if opened.migrated_from is not None:
@@ -50,6 +54,8 @@ def _open(db: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         yield opened.conn
     except StoreError as e:
         raise click.ClickException(str(e)) from None
+    except sqlite3.Error as e:
+        raise click.ClickException(describe_error(db, e)) from None
     finally:
         opened.conn.close()
 
@@ -120,19 +126,29 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int, batch
     with _open(db, write=True) as conn:
         inputs: Any = iter_inputs(paths) if paths else stored_inputs(conn)
 
+        stored = [0]  # documents written by the batches committed so far (progress runs after each commit)
+
         def progress(s: IngestStats) -> None:
+            stored[0] = s.added + s.reanalysed
             if sys.stderr.isatty():
                 done = s.added + s.unchanged + s.reanalysed
                 click.echo(f"\r{done} documents…", nl=False, err=True)
 
-        stats = ingest_inputs(
-            conn,
-            inputs,
-            reanalyse=reanalyse,
-            processes=0 if workers == 1 else workers,
-            batch_size=batch_size,
-            progress=progress,
-        )
+        try:
+            stats = ingest_inputs(
+                conn,
+                inputs,
+                reanalyse=reanalyse,
+                processes=0 if workers == 1 else workers,
+                batch_size=batch_size,
+                progress=progress,
+            )
+        except sqlite3.Error as e:
+            if sys.stderr.isatty():
+                click.echo("\r", nl=False, err=True)
+            raise click.ClickException(
+                f"ingest stopped after storing {stored[0]} documents: {describe_error(db, e)}"
+            ) from None
         if sys.stderr.isatty():
             click.echo("\r", nl=False, err=True)
         for p in stats.skipped:
@@ -511,13 +527,20 @@ def export(fmt: str, out: Path, unit: str, db: str, **kw: Any) -> None:
 
     f = _filter(kw, None)
     with _open(db) as conn:
-        if fmt == "parquet":
-            counts = exp.write_parquet(conn, out, f)
-            click.echo(f"rasad export: {', '.join(f'{k} {v}' for k, v in counts.items())} rows in {out}/", err=True)
-            return
-        stats = (
-            exp.write_plover(conn, out, f, unit=unit) if fmt == "plover" else exp.write_gdelt(conn, out, f, unit=unit)
-        )
+        try:
+            if fmt == "parquet":
+                counts = exp.write_parquet(conn, out, f)
+                click.echo(f"rasad export: {', '.join(f'{k} {v}' for k, v in counts.items())} rows in {out}/",
+                           err=True)  # fmt: skip
+                return
+            stats = (
+                exp.write_plover(conn, out, f, unit=unit)
+                if fmt == "plover"
+                else exp.write_gdelt(conn, out, f, unit=unit)
+            )
+        except OSError as e:
+            # the export is written beside its target and renamed into place: nothing partial is left
+            raise click.ClickException(f"{out}: cannot write the export: {e.strerror or e}") from None
     skipped = "; ".join(f"{n} {reason}" for reason, n in stats.skipped.items())
     click.echo(f"rasad export: {stats.written} {unit} records to {out}" + (f" (skipped: {skipped})" if skipped else ""),
                err=True)  # fmt: skip

@@ -24,6 +24,8 @@ from rasad.store.db import StoreError
 from rasad.store.query import ALL, EventFilter, EventRow, Participant, Story
 
 UNITS = ("story", "event")
+# The Parquet tables for analysis (the others of an export are there for loading it back)
+ANALYST_TABLES = ("events", "stories", "actors", "documents")
 PLOVER_CODEBOOK = "PLOVER 2.0 (draft)"
 
 
@@ -396,6 +398,7 @@ def events_table(conn: sqlite3.Connection, f: EventFilter = ALL) -> Any:
     import pyarrow as pa
 
     rows = query.events(conn, f)
+    analysis = _analysis_columns(conn, [r.id for r in rows])
     day_rows = {
         int(r[0]): (r[1], r[2])
         for r in conn.execute(
@@ -434,6 +437,7 @@ def events_table(conn: sqlite3.Connection, f: EventFilter = ALL) -> Any:
         "title": [r.title for r in rows],
         "url": [r.url for r in rows],
         "published": [r.published for r in rows],
+        **{c: [analysis[r.id][c] for r in rows] for c in _ANALYSIS_COLUMNS},
     }
     strs = pa.list_(pa.string())
     schema = pa.schema(
@@ -447,9 +451,78 @@ def events_table(conn: sqlite3.Connection, f: EventFilter = ALL) -> Any:
             ("evidence_start", pa.int64()), ("evidence_end", pa.int64()), ("document_id", pa.string()),
             ("lang", pa.string()), ("outlet", pa.string()), ("title", pa.string()), ("url", pa.string()),
             ("published", pa.string()),
+            ("local_id", pa.string()), ("date_text_end", pa.string()), ("date_phrase", pa.string()),
+            ("source_entities", strs), ("target_entities", strs), ("location_entity", pa.string()),
+            ("trigger_text", pa.string()), ("trigger_start", pa.int64()), ("trigger_end", pa.int64()),
         ]
     )  # fmt: skip
     return pa.table(cols, schema=schema)
+
+
+# What an event record needs besides the analyst's columns for `rasad load-parquet` to rebuild the analysed
+# document it came from: ids local to the document (of the event, its participants and its location), the
+# date as read, and the trigger.
+_ANALYSIS_COLUMNS = (
+    "local_id", "date_text_end", "date_phrase", "source_entities", "target_entities", "location_entity",
+    "trigger_text", "trigger_start", "trigger_end",
+)  # fmt: skip
+
+
+def _analysis_columns(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    wanted = json.dumps(list(ids))
+    out: dict[int, dict[str, Any]] = {}
+    for r in conn.execute(
+        "SELECT e.id, e.local_id, e.date_end, e.date_text, l.local_id, e.trigger_text, e.trigger_start, "
+        "e.trigger_end FROM events e LEFT JOIN entities l ON l.id = e.location_id "
+        "WHERE e.id IN (SELECT value FROM json_each(?))",
+        (wanted,),
+    ):
+        out[int(r[0])] = {
+            "local_id": r[1], "date_text_end": r[2], "date_phrase": r[3], "source_entities": [],
+            "target_entities": [], "location_entity": r[4], "trigger_text": r[5], "trigger_start": r[6],
+            "trigger_end": r[7],
+        }  # fmt: skip
+    for event_id, role, local in conn.execute(
+        "SELECT p.event_id, p.role, n.local_id FROM event_participants p JOIN entities n ON n.id = p.entity_id "
+        "WHERE p.event_id IN (SELECT value FROM json_each(?)) ORDER BY p.event_id, p.role, p.position",
+        (wanted,),
+    ):
+        out[int(event_id)][f"{role}_entities"].append(local)
+    return out
+
+
+def entities_table(conn: sqlite3.Connection, documents: Sequence[str]) -> Any:
+    """Every entity of these documents (by uid) with its mentions and its actor, in the order analysed."""
+    import pyarrow as pa
+
+    rows = conn.execute(
+        "SELECT n.id, d.uid, n.local_id, n.type, n.key, n.name, n.native, n.country, n.role, n.role_key, n.kb_id, "
+        "n.sector, a.key FROM entities n JOIN documents d ON d.id = n.document_id "
+        "LEFT JOIN actors a ON a.id = n.actor_id WHERE d.uid IN (SELECT value FROM json_each(?)) ORDER BY n.id",
+        (json.dumps(list(documents)),),
+    ).fetchall()
+    mentions: dict[int, list[dict[str, Any]]] = {}
+    for entity_id, text, start, end in conn.execute(
+        "SELECT m.entity_id, m.text, m.start_offset, m.end_offset FROM mentions m WHERE m.entity_id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY m.id",
+        (json.dumps([r[0] for r in rows]),),
+    ):
+        mentions.setdefault(int(entity_id), []).append({"text": text, "start": start, "end": end})
+    names = ("document_id", "local_id", "type", "key", "name", "native", "country", "role", "role_key", "kb_id",
+             "sector", "actor_id")  # fmt: skip
+    span = pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+    data: dict[str, Any] = {n: pa.array([r[i + 1] for r in rows], pa.string()) for i, n in enumerate(names)}
+    data["mentions"] = pa.array([mentions.get(int(r[0]), []) for r in rows], pa.list_(span))
+    return pa.table(data)
+
+
+def actor_edits_table(conn: sqlite3.Connection) -> Any:
+    """The analysts' corrections of the actor registry, in the order made (`rasad actors merge/split`)."""
+    import pyarrow as pa
+
+    rows = conn.execute("SELECT op, actor, other, variant, created_at FROM actor_edits ORDER BY id").fetchall()
+    names = ("op", "actor", "other", "variant", "created_at")
+    return pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
 
 
 def stories_table(conn: sqlite3.Connection, f: EventFilter = ALL) -> Any:
@@ -457,10 +530,18 @@ def stories_table(conn: sqlite3.Connection, f: EventFilter = ALL) -> Any:
     import pyarrow as pa
 
     sts = query.stories(conn, f)
+    created = {
+        int(r[0]): str(r[1])
+        for r in conn.execute(
+            "SELECT id, created_at FROM stories WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([s.id for s in sts]),),
+        )
+    }
     strs = pa.list_(pa.string())
     return pa.table(
         {
             "story_id": pa.array([s.uid for s in sts], pa.string()),
+            "created_at": pa.array([created.get(s.id) for s in sts], pa.string()),
             "date": pa.array([_day(s.date) for s in sts], pa.date32()),
             "type": pa.array([s.type for s in sts], pa.string()),
             "cameo": pa.array([_representative(s).cameo for s in sts], pa.string()),
@@ -506,7 +587,7 @@ def documents_table(conn: sqlite3.Connection, uids: Sequence[str] | None = None)
     import pyarrow as pa
 
     cols = ("uid", "name", "lang", "title", "published", "source", "url", "text_sha256", "rasad_version",
-            "data_version", "ingested_at", "analysed_at", "text")  # fmt: skip
+            "data_version", "ingested_at", "analysed_at", "text", "warnings", "next_event_no")  # fmt: skip
     sql = f"SELECT {', '.join(cols)} FROM documents"
     args: tuple[str, ...] = ()
     if uids is not None:
@@ -514,29 +595,44 @@ def documents_table(conn: sqlite3.Connection, uids: Sequence[str] | None = None)
         args = (json.dumps(list(uids)),)
     rows = conn.execute(sql + " ORDER BY id", args).fetchall()
     data = {("document_id" if c == "uid" else c): pa.array([r[i] for r in rows], pa.string())
-            for i, c in enumerate(cols)}  # fmt: skip
+            for i, c in enumerate(cols[:-2])}  # fmt: skip
+    data["warnings"] = pa.array([json.loads(r[-2]) for r in rows], pa.list_(pa.string()))
+    data["next_event_no"] = pa.array([r[-1] for r in rows], pa.int64())
     return pa.table(data)
 
 
 def write_parquet(conn: sqlite3.Connection, out_dir: Path, f: EventFilter = ALL) -> dict[str, int]:
-    """events, stories, actors and documents tables as `<out_dir>/<name>.parquet`; returns rows per table."""
+    """events, stories, actors and documents tables as `<out_dir>/<name>.parquet`; returns rows per table.
+
+    Also entities (with their mentions) and actor_edits, which are for loading rather than reading: with
+    them `rasad load-parquet` rebuilds the store from the export, ids, stories and the analysts'
+    corrections included.
+    """
     import pyarrow.parquet as pq
 
     out_dir.mkdir(parents=True, exist_ok=True)
     ev = events_table(conn, replace(f, limit=None, offset=0))
+    documents = sorted(set(ev.column("document_id").to_pylist()))
     tables = {
         "events": ev,
         "stories": stories_table(conn, replace(f, limit=None, offset=0)),
         "actors": actors_table(conn),
-        "documents": documents_table(conn, sorted(set(ev.column("document_id").to_pylist()))),
+        "documents": documents_table(conn, documents),
+        "entities": entities_table(conn, documents),
+        "actor_edits": actor_edits_table(conn),
     }
     counts = {}
     for name, table in tables.items():
         target = out_dir / f"{name}.parquet"
         tmp = target.with_suffix(".parquet.tmp")
-        pq.write_table(table, tmp, compression="zstd")
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no partial table behind
+            raise
         tmp.replace(target)
-        counts[name] = int(table.num_rows)
+        if name in ANALYST_TABLES:
+            counts[name] = int(table.num_rows)
     return counts
 
 
@@ -553,7 +649,13 @@ class _atomic:
         return self.fh
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.fh.close()
+        try:
+            self.fh.close()  # flushes the buffer: on a full disk this fails too
+        except BaseException:
+            self.tmp.unlink(missing_ok=True)
+            if exc_type is None:
+                raise
+            return  # the error already on its way says more than the failed close
         if exc_type is None:
             self.tmp.replace(self.path)
         else:
