@@ -68,8 +68,10 @@ def spark(inputs: tuple[str, ...], output: str, master: str | None, fmt: str, pa
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="The SQLite store (created if missing).")
 def load_parquet(directory: str, db: str) -> None:
     """Store the documents of a `rasad spark` run (its --output DIRECTORY) in the SQLite store --db."""
+    import sqlite3
+
     from rasad.scale.load import LoadError, load_run
-    from rasad.store.db import StoreError, connect
+    from rasad.store.db import StoreError, connect, describe_error
 
     try:
         conn = connect(db).conn
@@ -80,6 +82,8 @@ def load_parquet(directory: str, db: str) -> None:
         stories = int(conn.execute("SELECT count(*) FROM stories").fetchone()[0])
     except LoadError as e:
         raise click.ClickException(str(e)) from None
+    except sqlite3.Error as e:  # the disk full, the file damaged: what was committed before is kept
+        raise click.ClickException(describe_error(db, e)) from None
     finally:
         conn.close()
     click.echo(

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from rasad.store import query
 from rasad.store.actors import Actor, NameVariant, actor_ids_for, find_actor
-from rasad.store.db import APPLICATION_ID, StoreError, schema_version
+from rasad.store.db import APPLICATION_ID, StoreError, describe_error, open_readonly, schema_version
 from rasad.store.query import EventFilter
 
 T = TypeVar("T")
@@ -48,8 +48,10 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     p = Path(path)
     if not p.is_file():
         raise StoreError(f"{path}: no such database")
-    uri = p.resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        conn = open_readonly(p)  # also a store in a directory this user may not write
+    except sqlite3.Error as e:
+        raise StoreError(describe_error(path, e)) from None
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA query_only = 1")

@@ -176,7 +176,7 @@ def _writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK)
 
 
-def _open_readonly(path: Path) -> sqlite3.Connection:
+def open_readonly(path: Path) -> sqlite3.Connection:
     """A connection that cannot write (a file nobody may write can still be read).
 
     In a directory this process cannot write, SQLite cannot create the shared-memory file a WAL database
@@ -268,7 +268,7 @@ def connect(path: str | Path, *, create: bool = True, migrate: bool = True, read
             )
     try:
         if readonly and spath != MEMORY:
-            conn = _open_readonly(Path(spath))
+            conn = open_readonly(Path(spath))
         else:
             # isolation_level=None: transactions are explicit (see `transaction`), never opened behind our back
             conn = sqlite3.connect(spath, isolation_level=None, check_same_thread=False)
