@@ -248,7 +248,6 @@ CASES: list[Any] = [
             event="CONSULT",
             date=("2024-03-07", "2024-03-07"),
         ),
-        marks=_code("'weekday الموافق date' is read as two dates and the weekday (the previous Thursday) wins"),
     ),
     # ---- Persian: Afghan Dari (Pajhwok, Tolo): zodiac month names, Dari roles
     Case(

@@ -394,3 +394,21 @@ def test_adversarial_200kb_input(unit: str, lang: str, ar: DateLexicon, fa: Date
     """Repeated range openers with nothing to close them: no regex backtracking, no quadratic re-scans."""
     text = unit * (200_000 // len(unit))
     assert find_dates(text, _lex(lang, ar, fa), PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "start", "written"),
+    [
+        ("ar", "يوم الخميس الموافق 7 مارس 2024", "2024-03-07", "يوم الخميس الموافق 7 مارس 2024"),
+        ("ar", "في 12 ربيع الأول 1445 هـ الموافق 27 سبتمبر 2023 م", "2023-09-27", None),
+        ("fa", "روز ۲۱ خرداد ۱۴۰۳ برابر با ۱۰ ژوئن ۲۰۲۴", "2024-06-10", "روز ۲۱ خرداد ۱۴۰۳ برابر با ۱۰ ژوئن ۲۰۲۴"),
+    ],
+)
+def test_one_day_written_twice_is_one_date(
+    res: Resources, lang: str, text: str, start: str, written: str | None
+) -> None:
+    """ "Corresponding to" (الموافق، برابر با) joins two writings of one day: the second says which day."""
+    found = find_dates(normalise_text(text, res.normaliser).text, res.langs[lang].dates, datetime.date(2024, 3, 4))
+    assert [(m.value.start, m.value.end) for m in found] == [(start, start)]
+    if written is not None:
+        assert found[0].value.text == normalise_text(written, res.normaliser).text

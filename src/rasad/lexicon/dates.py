@@ -39,6 +39,7 @@ REL_KINDS: Mapping[str, bool] = MappingProxyType(
         "prep": False,
         "ordinal": True,
         "count": False,
+        "equals": False,
         "calendar": False,
     }
 )

@@ -667,7 +667,12 @@ def find_dates(text: str, lex: DateLexicon, published: datetime.date | None) -> 
             i += 1
             continue
         read, value, last = found
-        start, end = toks[read.first].start + reader.lead_shift(read.first), toks[last].end
+        start = toks[read.first].start + reader.lead_shift(read.first)
+        # "الخميس الموافق 7 مارس", "۲۱ خرداد برابر با ۱۱ ژوئن": one day written twice; the second writing says which
+        if (eq := reader.rel("equals", last + 1)) is not None and (same := _read_at(reader, resolver, eq[1])):
+            second, value, last = same
+            read = replace(second, weekday=second.weekday if second.weekday is not None else read.weekday)
+        end = toks[last].end
         weekday = WEEKDAY_NAMES[read.weekday] if read.weekday is not None else None
         dv = DateValue(value.start, value.end, text[start:end], weekday=weekday, calendar=value.calendar)
         out.append(DateMention(start, end, dv, value.relative, read.year_only))
