@@ -166,7 +166,6 @@ CASES: list[Any] = [
             dyad=("RUS", "SYR"),
             date=("2022-10-05", "2022-10-05"),
         ),
-        marks=_code("weak بحث is kept at 0.45 even with a named person and an actor of another state after مع"),
     ),
     pytest.param(
         Case(
@@ -347,7 +346,6 @@ CASES: list[Any] = [
             cameo="043",
             dyad=("TJK", "UZB"),
         ),
-        marks=_code("weak استقبال کرد is kept at 0.45 even when its object is a named head of state of another state"),
     ),
     pytest.param(
         Case(

@@ -246,6 +246,11 @@ def _sentence_events(
         _arguments(d, actors, ctx, verb_final)
         if not d.source:
             continue
+        if "weak" in flags and etype == "CONSULT" and pattern != "nominal" and _people_of_two_states(d):
+            # "بحث X مع السفير الروسي", "از رئیس جمهور ازبکستان استقبال کرد": a verb of several senses whose
+            # participants are officials of two states is a meeting
+            flags = flags - {"weak"}
+            d.flags = flags
         if etype in PLACE_TARGETS and not d.target:
             # "shelled southern Lebanon": the place attacked stands for its state; in a verb-final sentence it
             # stands before the verb (جنوب لبنان را بمباران کردند)
@@ -297,6 +302,11 @@ def locative(doc: Doc, i: int, res: Resources) -> bool:
         if t.key in lr.locatives:
             return True
     return False
+
+
+def _people_of_two_states(d: Draft) -> bool:
+    """Named or unnamed officials of two different states among the event's participants."""
+    return len({a.country for a in d.source + d.target if a.kind in ("PERSON", "ROLE") and a.country}) >= 2
 
 
 def _other_side(d: Draft) -> bool:
