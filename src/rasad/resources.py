@@ -91,6 +91,7 @@ class LangResources:
     particles: dict[str, tuple[str, str]]  # folded form -> (kind, latin)
     relative_words: frozenset[str]
     locatives: frozenset[str]  # folded prepositions after which a place is where something happens
+    between_words: frozenset[str]  # folded words after which the two sides of a clash are named
     settings: dict[str, str]  # grammar settings (settings.tsv)
     kb_forms: dict[str, str]  # folded name form -> person_id
 
@@ -186,6 +187,7 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         locatives=frozenset(
             fold(r["form"]) for r in _rows(d / "prepositions.tsv") if r["kind"] in ("locative", "directional")
         ),
+        between_words=frozenset(fold(r["form"]) for r in _rows(d / "prepositions.tsv") if r["kind"] == "between"),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
     )
 

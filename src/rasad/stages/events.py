@@ -51,6 +51,9 @@ GIVING = frozenset({"AID"})
 PLACE_TARGETS = frozenset({"ASSAULT", "COERCE"})
 VISIT_CODES = frozenset({"042", "043"})
 NEAR = 8  # tokens: how far before a noun its subject may stand ("X, in a meeting with Y")
+# Clashes and fighting: a noun of these is an event when both sides are named after "between" (اشتباكات بين ...)
+MUTUAL = frozenset({"ASSAULT"})
+BETWEEN_REACH = 8  # tokens after "between" in which the two sides are named
 
 
 @dataclass(slots=True)
@@ -229,6 +232,7 @@ def _sentence_events(
     if destination and not any(_marked(t, ms, "historical", 99) for t in triggers):
         ctx.destination = destination
     seen_types: set[str] = set()
+    weak_of: dict[str, Draft] = {}
     verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
@@ -236,7 +240,8 @@ def _sentence_events(
         pattern = trig.attr("pattern") or "nominal"
         if "object" in flags or "negation" in flags or etype in seen_types:
             continue  # a thing signed, or "did not meet": no event
-        if pattern == "nominal" and etype not in NOMINAL_EVENTS:
+        sides = _sides_after_between(doc, trig, actors, res) if pattern == "nominal" and etype in MUTUAL else []
+        if pattern == "nominal" and etype not in NOMINAL_EVENTS and not sides:
             continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
         if pattern == "nominal" and any(v.tok_start < trig.tok_start and v.key.split("/")[0] != etype for v in verbs):
             continue  # a noun after another event's verb is its complement
@@ -244,6 +249,10 @@ def _sentence_events(
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
         _arguments(d, actors, ctx, verb_final)
+        if sides:
+            d.source, d.target = sides, []  # "clashes between Afghan and Pakistani forces": both sides act
+            flags = flags - {"weak"}  # two sides of two states settle a word of several senses (درگیری)
+            d.flags = flags
         if not d.source:
             continue
         if "weak" in flags and etype == "CONSULT" and pattern != "nominal" and _people_of_two_states(d):
@@ -276,7 +285,14 @@ def _sentence_events(
             continue
         if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
             continue  # only people and states visit (a cargo plane "arriving" is not a visit)
-        seen_types.add(etype)
+        if "weak" in d.flags:
+            if etype in weak_of:
+                continue
+            weak_of[etype] = d  # a weak reading gives way to a firmer one of the same type later in the sentence
+        else:
+            if etype in weak_of:
+                out.remove(weak_of.pop(etype))
+            seen_types.add(etype)
         d.location = _location(d, places, ms, ents, res) or (destination if etype == "CONSULT" else None)
         d.visit_destination = destination
         d.topics = topics | (para_topics.get(sent.paragraph, set()) if topics else set())
@@ -302,6 +318,21 @@ def locative(doc: Doc, i: int, res: Resources) -> bool:
         if t.key in lr.locatives:
             return True
     return False
+
+
+def _sides_after_between(doc: Doc, trig: Mention, actors: list[Actor], res: Resources) -> list[Actor]:
+    """The two sides named right after "between" following a clash noun (اشتباكات بين القوات الأفغانية
+    والباكستانية، درگیری مرزی میان مرزبانان ایران و نیروهای طالبان), when they are of two states."""
+    between = res.langs[doc.lang].between_words
+    for k in range(trig.tok_end, min(trig.tok_end + 3, len(doc.tokens))):
+        if doc.tokens[k].key in between:
+            near = [a for a in actors if k < a.tok <= k + BETWEEN_REACH and a.country and a.kind != "PAIR"]
+            sides: list[Actor] = []
+            for a in near:
+                if all(a.country != b.country for b in sides):
+                    sides.append(a)
+            return sides[:2] if len(sides) >= 2 else []
+    return []
 
 
 def _people_of_two_states(d: Draft) -> bool:
