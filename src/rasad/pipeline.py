@@ -17,7 +17,11 @@ from rasad.stages.dates import find_dates
 
 STAGES = ("tokens", "entities", "events")
 MAX_CHARS = 2_000_000  # longer texts are cut, with a warning
-TIME_BUDGET = 5.0  # seconds per document before a warning
+TIME_BUDGET = 5.0  # CPU seconds per document; past it the remaining stages are skipped, with a warning
+
+# CPU time of the calling thread: a busy machine (or a busy worker pool) must not cut documents short,
+# only a document that really costs too much. A module constant so that tests can swap in a fake clock.
+_clock = time.thread_time
 
 
 def parse_published(value: str | None) -> date | None:
@@ -41,57 +45,84 @@ def _clean(text: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
+def _clean_field(value: str | None, warnings: list[str]) -> str | None:
+    """A metadata field (id, title, date, source, url) made writable as UTF-8, like the text."""
+    if value is None:
+        return None
+    clean, w = _clean(value)
+    warnings.extend(x for x in w if x not in warnings)
+    return clean
+
+
 class Pipeline:
     """Analyses documents with resources loaded once."""
 
-    def __init__(self, res: Resources, until: str | None = None) -> None:
+    def __init__(self, res: Resources, until: str | None = None, budget: float = TIME_BUDGET) -> None:
         if until is not None and until not in STAGES:
             raise ValueError(f"until must be one of {STAGES}")
         self.res = res
         self.until = until
+        self.budget = budget
 
     @classmethod
-    def load(cls, until: str | None = None) -> Pipeline:
-        return cls(load_resources(), until)
+    def load(cls, until: str | None = None, budget: float = TIME_BUDGET) -> Pipeline:
+        return cls(load_resources(), until, budget)
 
-    def analyze(self, inp: InputDoc, lang: str | None = None, published: str | None = None) -> Document:
-        t0 = time.perf_counter()
+    def analyze(
+        self, inp: InputDoc, lang: str | None = None, published: str | None = None, budget: float | None = None
+    ) -> Document:
+        """`budget`: CPU seconds for this document (default: the pipeline's); see `run`."""
         text, warnings = _clean(inp.text)
         if len(text) > MAX_CHARS:
             warnings.append(f"text of {len(text):,} characters cut to the first {MAX_CHARS:,}")
-        pub_text = inp.published or published
+        # the id, title and dates of a JSON Lines record can hold escaped lone surrogates too
+        doc_id = _clean_field(inp.doc_id, warnings) or inp.doc_id
+        title, source, url = (_clean_field(v, warnings) for v in (inp.title, inp.source, inp.url))
+        pub_text = _clean_field(inp.published or published, warnings)
         doc = Doc(
-            doc_id=inp.doc_id,
+            doc_id=doc_id,
             text=text[:MAX_CHARS],
-            title=inp.title,
+            title=title,
             published=parse_published(pub_text),
             published_text=pub_text,
-            source=inp.source,
-            url=inp.url,
+            source=source,
+            url=url,
             warnings=tuple(warnings),
         )
-        doc = self.run(doc, lang)
-        elapsed = time.perf_counter() - t0
-        w = list(doc.warnings)
-        if elapsed > TIME_BUDGET:
-            w.append(f"analysis took {elapsed:.1f} s, over the {TIME_BUDGET:.0f} s budget")
+        doc = self.run(doc, lang, budget)
         return Document(
-            doc_id=inp.doc_id,
+            doc_id=doc_id,
             lang=doc.lang,
-            title=inp.title,
+            title=title,
             published=doc.published.isoformat() if doc.published else (pub_text or None),
-            source=inp.source,
+            source=source,
             text_sha256=hashlib.sha256(inp.text.encode("utf-8", "surrogatepass")).hexdigest(),
             entities=doc.entities,
             events=doc.events,
-            warnings=tuple(w),
-            text=inp.text,
-            url=inp.url,
+            warnings=doc.warnings,
+            text=text,  # spans point into this text: surrogates replaced one for one, offsets unchanged
+            url=url,
         )
 
-    def run(self, doc: Doc, lang: str | None = None) -> Doc:
+    def run(self, doc: Doc, lang: str | None = None, budget: float | None = None) -> Doc:
+        """The stages in order. Past `budget` CPU seconds the stages not yet run are skipped and the
+        document says so in its warnings: one pathological article must not hold up a whole corpus."""
         res = self.res
+        limit = self.budget if budget is None else budget
+        t0 = _clock()
+
+        def over(d: Doc, stage: str, last: bool = False) -> Doc | None:
+            elapsed = _clock() - t0
+            if elapsed <= limit:
+                return None
+            msg = f"time budget of {limit:g} s exceeded after the {stage} stage ({elapsed:.2f} s CPU): " + (
+                "every stage ran" if last else "later stages skipped, entities and events may be missing"
+            )
+            return replace(d, warnings=(*d.warnings, msg))
+
         doc = normalise.normalise(doc, res.normaliser)
+        if stop := over(doc, "normalise"):
+            return stop
         doc = language.detect_language(doc, res.language_model, lang)
         if doc.lang not in res.langs:
             if doc.lang == "und":
@@ -99,18 +130,29 @@ class Pipeline:
             else:
                 msg = f"language '{doc.lang}' has no rasad data: no entities or events"
             return replace(doc, warnings=(*doc.warnings, msg))
+        if stop := over(doc, "language"):
+            return stop
         doc = tokens.tokenise(doc, {k: v.clitics for k, v in res.langs.items()})
         if self.until == "tokens":
             return doc
+        if stop := over(doc, "tokens"):
+            return stop
         doc = linking.link(doc, res)
         if self.until == "entities":
             return doc
+        if stop := over(doc, "entities"):
+            return stop
         drafts = events.extract(doc, res)
+        if stop := over(doc, "events"):
+            return stop
         attach_dates(doc, drafts, res)
+        if stop := over(doc, "dates"):
+            return stop
         drafts = dedup.merge(drafts)
         events.complete(doc, drafts, self.res)
         pair = events.doc_pair(doc)
-        return replace(doc, events=tuple(events.finalise(doc, drafts, res, pair)))
+        doc = replace(doc, events=tuple(events.finalise(doc, drafts, res, pair)))
+        return over(doc, "dedup", last=True) or doc
 
 
 def attach_dates(doc: Doc, drafts: list[events.Draft], res: Resources) -> None:

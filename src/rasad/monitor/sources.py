@@ -21,7 +21,9 @@ from rasad.store.db import transaction
 DEFAULT_EVERY = 15 * 60
 MIN_EVERY = 60  # polling a feed more often than once a minute is impolite and never useful
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_INTERVAL = re.compile(r"(\d+)\s*([smhd])")
+# the look-behind keeps a search over a long run of digits linear (it was quadratic); nine digits at most
+# keep int() within its limits
+_INTERVAL = re.compile(r"(?<!\d)(\d{1,9})\s*([smhd])")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 
