@@ -114,19 +114,12 @@ def _article(sentences: tuple[str, ...], chars: int) -> str:
 
 
 LINEAR = 4 * 2.0  # 4n characters may take at most twice 4x the time of n (plus a little, for tiny times)
-# Found by this test (the fix belongs to the stage modules): ratios of 10-12 at 30k/120k characters.
-QUADRATIC_ENTITIES = pytest.mark.xfail(
-    strict=True,
-    reason="entities stage is quadratic in article length: stages/entities.py recognise() builds "
-    "`covered | taken` (sets over the whole document) once per role phrase, and stages/linking.py "
-    "_adjacent_country() scans every match of the document once per organisation",
-)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "until",
-    ["tokens", pytest.param("entities", marks=QUADRATIC_ENTITIES), pytest.param(None, marks=QUADRATIC_ENTITIES)],
+    ["tokens", "entities", None],
     ids=["tokens", "entities", "all"],
 )
 @pytest.mark.parametrize("sentences", [ARTICLE, PERSIAN_ARTICLE], ids=["ar", "fa"])

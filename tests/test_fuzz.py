@@ -322,12 +322,6 @@ def _events_cpu(pipeline: Pipeline, entities_only: Pipeline, text: str) -> float
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="stages/events.py extract(): _negated() -> _marked() scans every mention of the sentence for each "
-    "trigger, and _quoted() likewise, so one long sentence (text without sentence punctuation: a scraped page, "
-    "a 1 MB line) is quadratic: 0.02 s at 8k chars, 0.3 s at 32k, minutes at 1 MB. Fix in the stage module.",
-)
 def test_one_long_sentence_of_triggers_is_linear(pipeline: Pipeline) -> None:
     """Found by scripts/fuzz.py: '\\x00 آزاد شد\\u200c' repeated (a trigger word, no sentence end) timed out."""
     entities_only = Pipeline(pipeline.res, until="entities")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasad.lexicon import fold
 from rasad.resources import Resources
 from rasad.stages.normalise import normalise_text
-from rasad.stages.tokens import tokenize
+from rasad.stages.tokens import MAX_SENTENCE_TOKENS, tokenize
 
 
 def _tok(res: Resources, lang: str, text: str):  # type: ignore[no-untyped-def]
@@ -52,3 +52,16 @@ def test_token_offsets_point_into_the_text(res: Resources) -> None:
 def test_boilerplate_tokens_are_skipped(res: Resources) -> None:
     _, toks, _ = _tok(res, "ar", "شاركوا هذا الخبر\nالتقى الوزير نظيره")
     assert toks[0].text == "التقى"
+
+
+def test_a_run_on_sentence_is_cut_into_bounded_pieces(res: Resources) -> None:
+    """A page without sentence punctuation (a scraped list) is cut, so no per-sentence search grows with it."""
+    text = " ".join(["وزير الخارجية التقى نظيره في الدوحة"] * 200)
+    nt = normalise_text(text, res.normaliser)
+    toks, sents = tokenize(nt.text, res.langs["ar"].clitics, nt.excluded)
+    assert len(toks) == 1200
+    assert all(s.tok_end - s.tok_start <= MAX_SENTENCE_TOKENS for s in sents)
+    assert [s.tok_start for s in sents] == list(range(0, 1200, MAX_SENTENCE_TOKENS))
+    assert sents[-1].tok_end == len(toks)
+    for s in sents:
+        assert nt.text[s.start : s.end].split()[0] == toks[s.tok_start].text

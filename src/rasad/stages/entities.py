@@ -8,7 +8,7 @@ or a known name; later mentions (surname alone, "his Iranian counterpart") link 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 
 from rasad.lexicon.gazetteer import Match, longest_per_kind, scan
@@ -280,7 +280,7 @@ def role_phrases(
     return out
 
 
-def _name_like(t: Token, lr: LangResources, res: Resources, covered: set[int], idx: int) -> int:
+def _name_like(t: Token, lr: LangResources, res: Resources, covered: Container[int], idx: int) -> int:
     """3: strong evidence it is a name; 2: evidence; 1: could be part of a name; 0: not a name."""
     if t.kind != "word" or idx in covered or len(t.key) < 2:
         return 0
@@ -301,7 +301,13 @@ def _name_like(t: Token, lr: LangResources, res: Resources, covered: set[int], i
 
 
 def _name_run(
-    tokens: Sequence[Token], start: int, stop: int, step: int, lr: LangResources, res: Resources, covered: set[int]
+    tokens: Sequence[Token],
+    start: int,
+    stop: int,
+    step: int,
+    lr: LangResources,
+    res: Resources,
+    covered: Container[int],
 ) -> tuple[int, int] | None:
     """The longest run of name-like tokens from `start` going in direction `step` (+1 or -1)."""
     idx = start
@@ -364,6 +370,7 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
             covered.update(range(m.i, m.j))
     persons: list[PersonMention] = []
     taken: set[int] = set()
+    blocked = _Either(covered, taken)  # a view, not a union: a set over the whole article per role is quadratic
 
     def add(i: int, j: int, role: RolePhrase | None, kb: str | None, country: str | None) -> None:
         if any(k in taken for k in range(i, j)):
@@ -396,7 +403,7 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         # name after the role phrase (Arabic order), else before it (Persian order, and Arabic appositions);
         # a comma may stand between them (نائب وزير الخارجية، فلان)
         comma = rp.j < len(tokens) and tokens[rp.j].text in _COMMAS
-        after = _name_run(tokens, rp.j + 1 if comma else rp.j, sent_end[rp.i], 1, lr, res, covered | taken)
+        after = _name_run(tokens, rp.j + 1 if comma else rp.j, sent_end[rp.i], 1, lr, res, blocked)
         if comma and after is not None and after[1] < sent_end[rp.i] and tokens[after[1]].text not in _COMMAS:
             after = None  # "role, NAME," is an apposition; "role, word word ..." is not
         prev = role_end.get(rp.i)
@@ -422,13 +429,13 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
             continue
         if rp.j in taken or rp.j in person_starts:
             continue  # the role belongs to the known person named right after it
-        named = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, covered | taken)
+        named = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, blocked)
         if named is not None and rp.anchor_kind in ("office", "rank") and named[1] == rp.i:
             add(named[0], named[1], rp, None, rp.country)
     # a state adjective followed by a name, after a role earlier in the phrase (والوفد الطاجيكي رحمان زاده)
     for m in sel:
         if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj" and m.j not in taken:
-            run = _name_run(tokens, m.j, sent_end[m.i], 1, lr, res, covered | taken)
+            run = _name_run(tokens, m.j, sent_end[m.i], 1, lr, res, blocked)
             if run is not None and run[1] - run[0] >= 1 and _has_good(tokens, run, lr, res, covered):
                 near_role = next((rp for rp in reversed(roles) if rp.j <= m.i and m.i - rp.j <= 4), None)
                 if near_role is not None:
@@ -437,6 +444,18 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
     if nisba:
         sel = [m for m in sel if m.i not in nisba]
     return sel, other, roles, persons
+
+
+class _Either:
+    """Membership in either of two sets, without building their union."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: set[int], b: set[int]) -> None:
+        self.a, self.b = a, b
+
+    def __contains__(self, k: object) -> bool:
+        return k in self.a or k in self.b
 
 
 def _extend_chain(m: Match, tokens: Sequence[Token], lr: LangResources, res: Resources, covered: set[int],

@@ -160,6 +160,7 @@ def link(doc: Doc, res: Resources) -> Doc:
         return drafts[key]
 
     person_drafts = _persons(doc, persons, res, lr)
+    country_at = {m.i: m.entry.key for m in sel if m.entry.kind == "COUNTRY"}
     for m in sel:
         k = m.entry.kind
         if k == "COUNTRY":
@@ -196,7 +197,7 @@ def link(doc: Doc, res: Resources) -> Doc:
             if country is None and not (o and o.sector in ("IGO", "UNO")):
                 # "وزارة الداخلية الروسية": a ministry named by function takes the state after it; an international
                 # organisation does not (اتحادیه اروپا علیه ایران is the EU acting against Iran)
-                country = _adjacent_country(m, sel)
+                country = _adjacent_country(m, country_at)
             key = f"{country}:{m.entry.key}" if country and o and not o.country else m.entry.key
             d = draft(
                 f"O:{key}",
@@ -272,11 +273,9 @@ def link(doc: Doc, res: Resources) -> Doc:
     return replace(doc, entities=tuple(entities), mentions=tuple(mentions))
 
 
-def _adjacent_country(m: Match, sel: list[Match]) -> str | None:
-    for o in sel:
-        if o.entry.kind == "COUNTRY" and (o.i == m.j or o.i == m.j + 1):
-            return o.entry.key
-    return None
+def _adjacent_country(m: Match, country_at: dict[int, str]) -> str | None:
+    """The state named right after an organisation (or one word later)."""
+    return country_at.get(m.j) or country_at.get(m.j + 1)
 
 
 def _org_name(o: object, country: str | None, res: Resources, m: Match) -> str:

@@ -21,6 +21,7 @@ _TOKEN = re.compile(r"(\d+(?:[.,/:\-]\d+)*)|([^\W\d_]+)|([^\w\s\u200c])")
 _KINDS = (None, "num", "word", "punct")
 _SENT_END = frozenset(".!?؟؛;…")
 _PARA = re.compile(r"\n\s*\n|\n")
+MAX_SENTENCE_TOKENS = 250  # news sentences, long as Arabic ones are, stay well under this
 _NEVER = 1 << 62  # a position past any text
 _new_token = tuple.__new__  # builds a Token without its Python-level __new__ (the hot loop makes hundreds)
 
@@ -84,6 +85,12 @@ def tokenize(text: str, cl: Clitics, excluded: tuple[tuple[int, int], ...] = ())
                 append(_new_token(Token, (w, w, s, e, kind, glued, (w,))))
             prev_punct = False
         prev_end = e
+        if len(tokens) - sent_start_tok >= MAX_SENTENCE_TOKENS:
+            # a run-on "sentence" (a scraped list or table, a page without punctuation) is cut, so that no
+            # per-sentence search grows with the length of the page
+            sentences.append(Sentence(sent_start, e, sent_start_tok, len(tokens), para))
+            sent_start_tok = len(tokens)
+            sent_start = -1
     if len(tokens) > sent_start_tok:
         sentences.append(Sentence(sent_start, tokens[-1].end, sent_start_tok, len(tokens), para))
     return tokens, sentences
