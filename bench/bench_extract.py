@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput          {len(batch) / elapsed:.1f} documents/s ({elapsed:.2f} s)")
     per_doc = 1000 * cpu / len(batch)
     print(f"CPU time            {per_doc:.2f} ms/document ({1000 / per_doc:.0f} documents/s of CPU time)")
+    mean_words = statistics.fmean(words)
+    per_500 = per_doc * 500 / mean_words
+    print(f"per 500 words       {per_500:.2f} ms of CPU time ({1000 / per_500:.0f} articles of 500 words/s)")
     p50, p95, worst = q[49] * 1000, q[94] * 1000, max(latencies) * 1000
     print(f"latency             p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms")
     print(f"output              {n_entities} entities, {n_events} events, {n_warnings} warnings")
