@@ -193,7 +193,6 @@ CASES: list[Any] = [
             "2023-10-21",
             entities=(("PLACE", "Amman", "JOR", None),),
         ),
-        marks=_code("عمان after العاصمة الأردنية is read as the state Oman, not the city Amman"),
     ),
     pytest.param(
         Case(

@@ -92,6 +92,7 @@ class LangResources:
     relative_words: frozenset[str]
     locatives: frozenset[str]  # folded prepositions after which a place is where something happens
     between_words: frozenset[str]  # folded words after which the two sides of a clash are named
+    place_words: frozenset[str]  # folded locatives, directionals and "capital" words: a city's name follows
     settings: dict[str, str]  # grammar settings (settings.tsv)
     kb_forms: dict[str, str]  # folded name form -> person_id
 
@@ -188,6 +189,11 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
             fold(r["form"]) for r in _rows(d / "prepositions.tsv") if r["kind"] in ("locative", "directional")
         ),
         between_words=frozenset(fold(r["form"]) for r in _rows(d / "prepositions.tsv") if r["kind"] == "between"),
+        place_words=frozenset(
+            fold(r["form"])
+            for r in _rows(d / "prepositions.tsv")
+            if r["kind"] in ("locative", "directional", "capital")
+        ),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
     )
 

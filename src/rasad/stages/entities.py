@@ -93,6 +93,7 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     # sentence boundaries: a match must not cross one
     sent_of = _sentence_index(doc)
     found = [m for m in found if sent_of[m.i] == sent_of[m.j - 1]]
+    found = _capitals_over_states(found, tokens, sent_of, res, lr)
     sel = _select(found)
     doc_countries = {m.entry.key for m in sel if m.entry.kind == "COUNTRY"}
     for m in sel:
@@ -130,6 +131,36 @@ def _article_agrees(m: Match, tokens: Sequence[Token], lr: LangResources) -> boo
     if not sense:
         return True
     return has_article(tokens[m.i].key, m.entry.words[0], lr.clitics) == (sense == "with")
+
+
+def _capitals_over_states(
+    found: list[Match], tokens: Sequence[Token], sent_of: list[int], res: Resources, lr: LangResources
+) -> list[Match]:
+    """A capital named like another state (عمان: Amman, or Oman) is the city where a locative or "capital" word
+    stands right before it and its own state is named in the sentence (إلى عمان في زيارة للأردن)."""
+    places = {(m.i, m.j): m for m in found if m.entry.kind == "PLACE"}
+    if not places:
+        return found
+    states_in: dict[int, set[str]] = {}
+    for m in found:
+        if m.entry.kind == "COUNTRY":
+            states_in.setdefault(sent_of[m.i], set()).add(m.entry.key)
+    drop: set[tuple[int, int]] = set()
+    for m in found:
+        p = places.get((m.i, m.j)) if m.entry.kind == "COUNTRY" else None
+        info = res.places.get(p.entry.key) if p is not None else None
+        if p is None or info is None or not info.country or info.country == m.entry.key:
+            continue
+        own = info.country in states_in.get(sent_of[m.i], set())
+        before = any(tokens[k].key in lr.place_words for k in range(max(0, m.i - 2), m.i))
+        if own and (before or _locative_proclitic(tokens[m.i], p.entry.words[0], lr)):
+            drop.add((m.i, m.j))
+    return [m for m in found if not (m.entry.kind == "COUNTRY" and (m.i, m.j) in drop)]
+
+
+def _locative_proclitic(tok: Token, word: str, lr: LangResources) -> bool:
+    """The token is the word with a locative proclitic glued before it (بعمان)."""
+    return tok.key.endswith(word) and any(c in lr.place_words for c in tok.key[: len(tok.key) - len(word)])
 
 
 def _sentence_index(doc: Doc) -> list[int]:
