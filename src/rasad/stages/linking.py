@@ -51,7 +51,10 @@ def romanise(words: Sequence[Token], country: str | None, res: Resources, lr: La
             glue = glue or p[0] == "suffix"
         else:
             u = res.name_units.get(key)
-            latin = (u.latin_fa if fam_fa else u.latin_ar) if u else _with_suffix(key, lr, res, fam_fa)
+            if u:
+                latin = _whole_compound(key, u.latin_fa if fam_fa else u.latin_ar, res, fam_fa)
+            else:
+                latin = _with_suffix(key, lr, res, fam_fa)
         if not latin:
             continue
         if glue and parts:
@@ -65,6 +68,23 @@ def romanise(words: Sequence[Token], country: str | None, res: Resources, lr: La
                 part = re.sub(pat, rep, part, flags=re.IGNORECASE)
         out.append(part)
     return " ".join(out)
+
+
+COMPOUND_MIN_COUNT = 20  # people in the name database bearing the second part of a compound name
+
+
+def _whole_compound(key: str, latin: str, res: Resources, fam_fa: bool) -> str:
+    """A joined compound name (غلامحسین) whose recorded spelling is only its first part ("Gholam": people who
+    wrote the rest as a second word) gets the second part too: Gholamhossein."""
+    low = latin.lower()
+    for k in range(2, len(key) - 1):
+        first, second = res.name_units.get(key[:k]), res.name_units.get(key[k:])
+        if first is None or second is None or second.count < COMPOUND_MIN_COUNT:
+            continue  # rare units carry the database's noise (a spelling of some other compound)
+        rest = second.latin_fa if fam_fa else second.latin_ar
+        if low in (first.latin_fa.lower(), first.latin_ar.lower()) and len(rest) <= 2 * (len(key) - k) + 2:
+            return latin + rest.lower()
+    return latin
 
 
 def _with_suffix(key: str, lr: LangResources, res: Resources, fam_fa: bool) -> str:
