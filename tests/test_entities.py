@@ -127,10 +127,9 @@ PERSONS = [
                  id="ar-bin-chain"),
     pytest.param(Person("ar", "قال أبو محمد الجولاني زعيم هيئة تحرير الشام إن المرحلة المقبلة صعبة.",
                         "أبو محمد الجولاني", "Ahmed al-Sharaa", "SYR", kb="al_sharaa_ahmed"), id="ar-abu-kunya"),
-    _xf(Person("ar", "قال السفير الإيراني محمد كاظم آل صادق إن العلاقات متينة.",
-               "محمد كاظم آل صادق", None, "IRN", "ambassador"),
-        "a name word that is also a trigger (صادق 'ratified') ends the name, which is cut after the particle آل",
-        "ar-al-family-name"),
+    # a word after آل/بن is part of the name even when it is also an event word (صادق 'ratified')
+    pytest.param(Person("ar", "قال السفير الإيراني محمد كاظم آل صادق إن العلاقات متينة.",
+                        "محمد كاظم آل صادق", None, "IRN", "ambassador"), id="ar-al-family-name"),
     # compound Persian/Tajik surnames in ‑زاده, joined, spaced, in Arabic script
     pytest.param(Person("fa", "رمضان رحیم‌زاده وزیر کشور تاجیکستان وارد تهران شد.", "رمضان رحیم‌زاده",
                         "Ramazon Rahimzoda", "TJK", "interior minister", "rahimzoda_ramazon"), id="fa-zade-zwnj"),

@@ -339,13 +339,20 @@ def _name_run(
     lr: LangResources,
     res: Resources,
     covered: Container[int],
+    words: Container[int] = (),
 ) -> tuple[int, int] | None:
-    """The longest run of name-like tokens from `start` going in direction `step` (+1 or -1)."""
+    """The longest run of name-like tokens from `start` going in direction `step` (+1 or -1).
+
+    `words` are tokens covered only as event, topic or marker words: right after a connector (بن، آل) the
+    word is part of the name all the same (محمد كاظم آل صادق)."""
     idx = start
     run: list[tuple[int, int]] = []
     while (step > 0 and idx < stop) or (step < 0 and idx >= stop):
         t = tokens[idx]
         score = _name_like(t, lr, res, covered, idx)
+        if score == 0 and run and step > 0 and idx in words and _particle(tokens[idx - 1], lr) == "connector":
+            free = _name_like(t, lr, res, (), idx)
+            score = max(2, free) if free else 0
         clitic = not t.glued and t.kind == "word" and t.key != t.stems[0] and _particle(t, lr) is None
         if run and step > 0 and clitic and score < 2:
             break  # "و..." or "ال..." starts a new phrase
@@ -396,9 +403,12 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
     for m in sel:
         if m.entry.kind != "PERSON":
             covered.update(range(m.i, m.j))
+    words: set[int] = set()  # event, topic and marker words: a name may still use one after بن/آل (آل صادق)
     for m in other:
         if m.entry.kind in ("TRIGGER", "TOPIC", "MARKER", "SUPPORT"):
-            covered.update(range(m.i, m.j))
+            words.update(range(m.i, m.j))
+    words -= covered
+    covered |= words
     persons: list[PersonMention] = []
     taken: set[int] = set()
     blocked = _Either(covered, taken)  # a view, not a union: a set over the whole article per role is quadratic
@@ -434,7 +444,7 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         # name after the role phrase (Arabic order), else before it (Persian order, and Arabic appositions);
         # a comma may stand between them (نائب وزير الخارجية، فلان)
         comma = rp.j < len(tokens) and tokens[rp.j].text in _COMMAS
-        after = _name_run(tokens, rp.j + 1 if comma else rp.j, sent_end[rp.i], 1, lr, res, blocked)
+        after = _name_run(tokens, rp.j + 1 if comma else rp.j, sent_end[rp.i], 1, lr, res, blocked, words)
         if comma and after is not None and after[1] < sent_end[rp.i] and tokens[after[1]].text not in _COMMAS:
             after = None  # "role, NAME," is an apposition; "role, word word ..." is not
         prev = role_end.get(rp.i)
@@ -460,13 +470,13 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
             continue
         if rp.j in taken or rp.j in person_starts:
             continue  # the role belongs to the known person named right after it
-        named = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, blocked)
+        named = _name_run(tokens, rp.i - 1, sent_start[rp.i], -1, lr, res, blocked, words)
         if named is not None and rp.anchor_kind in ("office", "rank") and named[1] == rp.i:
             add(named[0], named[1], rp, None, rp.country)
     # a state adjective followed by a name, after a role earlier in the phrase (والوفد الطاجيكي رحمان زاده)
     for m in sel:
         if m.entry.kind == "COUNTRY" and m.entry.attr("sub") == "adj" and m.j not in taken:
-            run = _name_run(tokens, m.j, sent_end[m.i], 1, lr, res, blocked)
+            run = _name_run(tokens, m.j, sent_end[m.i], 1, lr, res, blocked, words)
             if run is not None and run[1] - run[0] >= 1 and _has_good(tokens, run, lr, res, covered):
                 near_role = next((rp for rp in reversed(roles) if rp.j <= m.i and m.i - rp.j <= 4), None)
                 if near_role is not None:
