@@ -364,7 +364,8 @@ def _name_run(
         idx += step
     # an uncertain token may not end the run, unless the name clearly ends there (punctuation, sentence end)
     nxt = run[-1][0] + step if run else -1
-    closed = step > 0 and (nxt >= stop or tokens[nxt].kind == "punct")
+    # (a function word after it closes it too: "العميد أبو الفضل شكارجي أن ...")
+    closed = step > 0 and (nxt >= stop or tokens[nxt].kind == "punct" or tokens[nxt].key in lr.stopwords)
     while run and run[-1][1] < 2 and len(run) > 1 and not (closed and len(run) <= 3):
         run.pop()
         closed = False
@@ -448,8 +449,14 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
         if comma and after is not None and after[1] < sent_end[rp.i] and tokens[after[1]].text not in _COMMAS:
             after = None  # "role, NAME," is an apposition; "role, word word ..." is not
         prev = role_end.get(rp.i)
-        if after is not None and prev is not None and prev.anchor_kind == "office" and rp.anchor_kind == "office":
-            rp = replace(prev, country=prev.country or rp.country)  # الأمير here is a title, the office is first
+        if (
+            after is not None
+            and prev is not None
+            and prev.anchor_kind == "office"
+            and rp.anchor_kind in ("office", "rank", "honorific")
+        ):
+            # الأمير or العميد here is a title: the office before it is the person's (المتحدث باسم الجيش العميد فلان)
+            rp = replace(prev, country=prev.country or rp.country or _place_country(prev, res))
         if after is not None and (rp.anchor_kind != "counterpart" or rp.country):
             # an Arabic surname of origin right after a full name (محمد شياع السوداني) is part of the name
             adj = adj_at.get(after[1])
@@ -509,6 +516,12 @@ def _extend_chain(m: Match, tokens: Sequence[Token], lr: LangResources, res: Res
             break
         j += 2
     return m if j == m.j else Match(m.entry, m.i, j)
+
+
+def _place_country(rp: RolePhrase, res: Resources) -> str | None:
+    """The state of the place an office is of (the governor of a province: its state)."""
+    info = res.places.get(rp.place) if rp.place else None
+    return info.country if info is not None and info.country else None
 
 
 def _best_role(before: RolePhrase | None, after: RolePhrase | None) -> RolePhrase | None:
