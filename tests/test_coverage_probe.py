@@ -151,10 +151,6 @@ CASES: list[Any] = [
             event="CONSULT",
             sources=("Joseph Aoun",),
         ),
-        marks=_code(
-            "verb-first visit: the state adjective of the role (Lebanon) is taken as the visitor and the "
-            "named commander as the visited"
-        ),
     ),
     pytest.param(
         Case(
