@@ -48,7 +48,7 @@ _FLAGS = frozenset({"ambiguous", "week_start"})
 # A numeric date (1402/03/21, 21-06-2023, 21.6.2023) is one token; otherwise digits, letters, or one other
 # character. No nested quantifiers: every branch is linear.
 TOKEN_RE = re.compile(
-    r"(?P<nd>\d{1,4}(?P<sep>[/.\-])\d{1,2}(?P=sep)\d{1,4})(?!\d)"
+    r"(?P<nd>\d{1,4} ?(?P<sep>[/.\-]) ?\d{1,2} ?(?P=sep) ?\d{1,4})(?!\d)"  # 5/3/1445 and 5 / 3 / 1445
     r"|(?P<num>\d+)"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<punct>\S)"

@@ -310,7 +310,7 @@ class _Reader:
 
     def numeric(self, i: int) -> _Read | None:
         t = self.toks[i]
-        parts = t.text.replace(".", "/").replace("-", "/").split("/")
+        parts = t.text.replace(" ", "").replace(".", "/").replace("-", "/").split("/")
         a, b, c = parts
         if len(a) >= 3:
             y, m, d = int(a), int(b), int(c)
