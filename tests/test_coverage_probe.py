@@ -290,10 +290,6 @@ CASES: list[Any] = [
             event="CONSULT",
             location="Kabul",
         ),
-        marks=_code(
-            "ambiguous کابل after در is dropped: the Afghan state is named only by an organisation "
-            "(امارت اسلامی) and a person, which do not confirm ambiguous places"
-        ),
     ),
     # ---- Persian: Iranian agencies (IRNA, ISNA, Mehr) and Tajik news
     Case(
@@ -348,7 +344,6 @@ CASES: list[Any] = [
             event="CONSULT",
             location="Tehran",
         ),
-        marks=_code("the role phrase 'وزیر دفاع بلاروس در تهران' swallows the meeting place"),
     ),
     pytest.param(
         Case(

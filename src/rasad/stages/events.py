@@ -208,14 +208,11 @@ def _sentence_events(
 ) -> list[Draft]:
     out: list[Draft] = []
     role_spans = [(m.tok_start, m.tok_end) for m in ms if m.kind == "ROLE"]
-    places = [
-        m
-        for m in ms
-        if m.kind == "ENT"
-        and ents[m.key].type == "PLACE"
-        and not any(a <= m.tok_start < b for a, b in role_spans)
-        and locative(doc, m.tok_start, res)
-    ]
+    located = [m for m in ms if m.kind == "ENT" and ents[m.key].type == "PLACE" and locative(doc, m.tok_start, res)]
+    places = [m for m in located if not any(a <= m.tok_start < b for a, b in role_spans)]
+    # a place inside a role phrase (the governor of a province) is not where things happen, unless a locative
+    # puts someone there (سفیر چین در کابل: the ambassador in Kabul): the last resort
+    in_roles = [m for m in located if m not in places and _locative_word_before(doc, m.tok_start, res)]
     topics = {m.key for m in ms if m.kind == "TOPIC"}
     verbs = [t for t in triggers if t.attr("pattern") != "nominal" and "object" not in t.attr("flags")]
     objects = {t.key.split("/")[0] for t in triggers if "object" in t.attr("flags")}
@@ -293,7 +290,11 @@ def _sentence_events(
             if etype in weak_of:
                 out.remove(weak_of.pop(etype))
             seen_types.add(etype)
-        d.location = _location(d, places, ms, ents, res) or (destination if etype == "CONSULT" else None)
+        d.location = (
+            _location(d, places, ms, ents, res)
+            or (destination if etype == "CONSULT" else None)
+            or _location(d, in_roles, ms, ents, res)
+        )
         d.visit_destination = destination
         d.topics = topics | (para_topics.get(sent.paragraph, set()) if topics else set())
         d.historical = _marked(trig, ms, "historical", 99, after=6)
@@ -338,6 +339,11 @@ def _sides_after_between(doc: Doc, trig: Mention, actors: list[Actor], res: Reso
 def _people_of_two_states(d: Draft) -> bool:
     """Named or unnamed officials of two different states among the event's participants."""
     return len({a.country for a in d.source + d.target if a.kind in ("PERSON", "ROLE") and a.country}) >= 2
+
+
+def _locative_word_before(doc: Doc, i: int, res: Resources) -> bool:
+    """The word right before token i is a locative or directional preposition (في، در، إلى، به)."""
+    return i > 0 and doc.tokens[i - 1].key in res.langs[doc.lang].locatives
 
 
 def _other_side(d: Draft) -> bool:
