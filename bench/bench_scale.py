@@ -86,7 +86,8 @@ class Results:
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     single: tuple[float, float, float, int] | None = None  # load s, docs/s, peak MB, n
-    pool: dict[tuple[int, int], tuple[float, int]] = field(default_factory=dict)  # (n, workers) -> (s, events)
+    # (n, workers) -> (wall s, events, CPU s)
+    pool: dict[tuple[int, int], tuple[float, int, float]] = field(default_factory=dict)
     spark_session: float | None = None
     spark: dict[int, dict[str, float]] = field(default_factory=dict)  # n -> report figures
     spark_steps: dict[int, dict[str, float]] = field(default_factory=dict)  # n -> seconds by step
@@ -95,14 +96,20 @@ class Results:
     notes: list[str] = field(default_factory=list)
 
 
-def run_pool(path: Path, workers: int) -> tuple[float, int]:
+def run_pool(path: Path, workers: int) -> tuple[float, int, float]:
+    """(wall seconds, events, CPU seconds of this process and of the pool's worker processes)."""
     from rasad.scale.pool import analyze_many
 
     events = 0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c = time.process_time()
     t = time.perf_counter()
     for doc in analyze_many(read_corpus(path), workers):  # type: ignore[arg-type]
         events += len(doc.events)  # documents are not kept: a growing heap would slow this process's GC
-    return time.perf_counter() - t, events
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers have been joined: their time is in
+    cpu = time.process_time() - c + (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return wall, events, cpu
 
 
 def run_ingest(docs: list[object], tmp: Path) -> tuple[int, float]:
@@ -197,23 +204,28 @@ def report(r: Results, args: argparse.Namespace, sizes: list[int]) -> str:
     else:
         lines.append("- not run")
     lines += ["", "## Process pool (`rasad.scale.pool`, the path of `--workers N`)", ""]
-    lines += ["| documents | workers | wall time | documents/s | speed-up |", "|---:|---:|---:|---:|---:|"]
+    lines += ["| documents | workers | wall time | documents/s | speed-up | CPU time | speed-up bound by CPU time |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
     for n in sizes:
         base = r.pool.get((n, 1))
         for w in (1, 2):
             got = r.pool.get((n, w))
             if got is None:
-                lines.append(f"| {n:,} | {w} | not run | | |")
+                lines.append(f"| {n:,} | {w} | not run | | | | |")
                 continue
             speed = f"{base[0] / got[0]:.2f}×" if base else "n/a"
-            lines.append(f"| {n:,} | {w} | {got[0]:.1f} s | {n / got[0]:.1f} | {speed} |")
+            bound = f"{w * base[2] / got[2]:.2f}×" if base else "n/a"
+            lines.append(f"| {n:,} | {w} | {got[0]:.1f} s | {n / got[0]:.1f} | {speed} | {got[2]:.1f} s | {bound} |")
     if (sizes[0], 1) in r.pool and (sizes[0], 2) in r.pool:
         sp = r.pool[(sizes[0], 1)][0] / r.pool[(sizes[0], 2)][0]
         ok = "meets" if sp >= TARGET_SPEEDUP else "does not meet"
         lines += ["", f"Speed-up with 2 workers: **{sp:.2f}×** ({ok} the target of {TARGET_SPEEDUP}×)."]
     lines += [
         "",
-        "Wall times include starting the workers and loading the pipeline in each.",
+        "Wall times include starting the workers and loading the pipeline in each. CPU time is this process's",
+        "and the workers' together; the bound is the speed-up if every worker had a core of its own for the whole",
+        "run (workers × CPU time with 1 worker / CPU time with them): about what a quiet machine gives. Other",
+        "processes lower it less than the wall-time figure (they still slow each CPU second down a little).",
         "",
         "## Spark local[2] (`rasad spark`)",
         "",
@@ -276,6 +288,28 @@ def report(r: Results, args: argparse.Namespace, sizes: list[int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+LOAD_BEGIN = "<!-- load:begin -->"
+LOAD_END = "<!-- load:end -->"
+
+
+def load_block(old: str) -> str | None:
+    """The block another benchmark (the web interface's load test) keeps in the same file, markers included."""
+    lines = old.splitlines()
+    if LOAD_BEGIN not in lines:
+        return None
+    start = lines.index(LOAD_BEGIN)
+    end = lines.index(LOAD_END, start) if LOAD_END in lines[start:] else None
+    if end is None:
+        return None  # an unterminated block is not ours to guess at; it is left out rather than half copied
+    return "\n".join(lines[start : end + 1])
+
+
+def with_load_block(report_text: str, old: str) -> str:
+    """This run's report, with the load block of the previous file (if any) at its end, unchanged."""
+    block = load_block(old)
+    return report_text if block is None else f"{report_text}\n{block}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark the pool, Spark local[2] and SQLite ingest.")
     ap.add_argument("--single", type=int, default=2000, help="documents for the one-process figure")
@@ -308,10 +342,10 @@ def main(argv: list[str] | None = None) -> int:
                     r.notes.append(f"{FULL_SIZE:,} documents with 1 worker not run (the speed-up is measured "
                                    f"at {sizes[0]:,}).")
                     continue
-                secs, events = min(run_pool(corpora[n], w) for _ in range(args.repeat))
-                r.pool[(n, w)] = (secs, events)
+                secs, events, cpu = min(run_pool(corpora[n], w) for _ in range(args.repeat))
+                r.pool[(n, w)] = (secs, events, cpu)
                 print(f"pool: {n} documents, {w} worker(s): {secs:.1f} s, {n / secs:.1f} documents/s, "
-                      f"{events} events", flush=True)
+                      f"{events} events, CPU {cpu:.1f} s, load {os.getloadavg()[0]:.2f}", flush=True)
 
         if args.no_spark:
             r.notes.append("Spark not run (--no-spark).")
@@ -350,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         r.load_after = os.getloadavg()
         shutil.rmtree(tmp, ignore_errors=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report(r, args, sizes), encoding="utf-8")
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(with_load_block(report(r, args, sizes), old), encoding="utf-8")
         print(f"wrote {args.out}")
     return 0
 

@@ -1,6 +1,6 @@
 """Corpus store benchmark: ingest throughput against `rasad extract`'s, and filtered query latency on a big store.
 
-    python bench/bench_store.py [--events 100000] [--base 300] [--seed 0] [--db PATH]
+    python bench/bench_store.py [--events 100000] [--base 1000] [--seed 0] [--db PATH]
 
 1. Analyses `--base` generated documents (bench/generate.py) with the pipeline: extract documents/s.
 2. Ingests as many other generated documents into a new store, analysing in this process (`rasad ingest`'s
@@ -8,9 +8,10 @@
    extract's.
 3. Stores the analysed documents alone (no analysis): the store's own cost per document.
 4. Grows a store to `--events` event records from copies of the analysed documents (each copy a new text,
-   published on another day over ten years, its dated events moved with it), then times filtered
-   `rasad events` queries (the page of 50 and the total count, as the table output does), in the library
-   and as a command-line process.
+   published on another day over ten years, its dated events moved with it), measuring on the way the
+   cost per event of storing and of finding its story, at 10,000 events and at the end (the story search
+   must not grow with the store); then times filtered `rasad events` queries (the page of 50 and the total
+   count, as the table output does), in the library and as a command-line process.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import dataclasses
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -33,7 +35,7 @@ sys.path[:0] = [str(BENCH), str(BENCH.parent / "src")]  # bench/ is a folder of 
 from generate import generate  # noqa: E402
 
 from rasad.records import DateValue, Document, Event, InputDoc  # noqa: E402
-from rasad.store import query  # noqa: E402
+from rasad.store import query, stories  # noqa: E402
 from rasad.store.db import connect  # noqa: E402
 from rasad.store.ingest import ingest_documents, ingest_inputs  # noqa: E402
 
@@ -84,10 +86,30 @@ def timed(fn: object, *args: object) -> float:
     return time.perf_counter() - t
 
 
+PROBE_AT = 10_000  # events: the first measurement of the per-event costs while the store grows
+PROBE_EVENTS = 500
+
+
+def story_search_ms(conn: sqlite3.Connection, seed: int) -> tuple[float, float]:
+    """(CPU ms, wall ms) per event of finding the story of stored events again (read only), over a sample."""
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM events").fetchall()]
+    sample = random.Random(seed).sample(ids, min(PROBE_EVENTS, len(ids)))
+    facts = []
+    for i in sample:
+        (when_date,) = conn.execute("SELECT when_date FROM events WHERE id = ?", (i,)).fetchone()
+        facts.append((stories.event_facts(conn, i), when_date))
+    c, t = time.process_time(), time.perf_counter()
+    for f, when_date in facts:
+        stories.find_story(conn, f, when_date)
+    n = max(1, len(facts))
+    return 1000 * (time.process_time() - c) / n, 1000 * (time.perf_counter() - t) / n
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--events", type=int, default=100_000, help="event records in the query store")
-    ap.add_argument("--base", type=int, default=300, help="generated documents analysed")
+    # a thousand: with fewer, starting the analysis process and writing the last batch weigh on a run of a second
+    ap.add_argument("--base", type=int, default=1000, help="generated documents analysed")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--db", type=Path, help="where to build the query store (default: a temporary file, removed)")
     ap.add_argument("--queries-only", action="store_true", help="only time the queries on an existing --db")
@@ -166,6 +188,15 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     total = 0
     copies: list[Document] = []
     n = 0
+    probes: list[tuple[int, float, float, float, float]] = []  # events, store CPU ms/event, wall, search CPU, wall
+
+    def store(copies: list[Document]) -> None:
+        c, t = time.process_time(), time.perf_counter()
+        s = ingest_documents(conn, copies, batch_size=500)
+        if (not probes and total >= PROBE_AT) or total >= args.events:  # the first chunk past 10,000, the last
+            cpu, wall = 1000 * (time.process_time() - c) / s.events, 1000 * (time.perf_counter() - t) / s.events
+            probes.append((total, cpu, wall, *story_search_ms(conn, args.seed)))
+
     t = time.perf_counter()
     while total < args.events:
         doc = with_events[n % len(with_events)]
@@ -173,15 +204,18 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         total += len(doc.events)
         n += 1
         if len(copies) >= 2000:
-            ingest_documents(conn, copies, batch_size=500)
+            store(copies)
             copies.clear()
     if copies:
-        ingest_documents(conn, copies, batch_size=500)
+        store(copies)
     build = time.perf_counter() - t
     conn.execute("ANALYZE")
     counts = {tb: conn.execute(f"SELECT count(*) FROM {tb}").fetchone()[0] for tb in ("documents", "events", "stories")}
     print(f"query store           {counts['documents']} documents, {counts['events']} events, {counts['stories']} "
           f"stories, built in {build:.0f} s ({counts['documents'] / build:.0f} documents/s); {db}")  # fmt: skip
+    print("per event while it grew (CPU ms, wall ms in brackets; the story search on a sample of stored events):")
+    for events, s_cpu, s_wall, q_cpu, q_wall in probes:
+        print(f"  at {events:>7,} events: storing {s_cpu:.3f} ({s_wall:.3f}), story search {q_cpu:.3f} ({q_wall:.3f})")
     conn.close()
     return time_queries(db)
 

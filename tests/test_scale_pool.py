@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from rasad.records import Document, InputDoc
 from rasad.scale import pool
 from rasad.scale.pool import AnalysisError, Failed, analyze_many, analyze_outcomes
+from rasad.store import workers
 
 TEXTS = [
     "وصل وزير الخارجية التركي إلى بغداد اليوم في زيارة رسمية يلتقي خلالها نظيره العراقي.",
@@ -100,3 +103,34 @@ def test_default_workers_follows_the_cores_this_process_may_use() -> None:
            "print(pool.default_workers())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1"  # one core allowed, whatever the machine has
+
+
+def test_results_cross_back_as_the_same_records() -> None:
+    # the pool's own pickling rebuilds records by their constructors: nothing may be lost or changed
+    docs = list(analyze_many(inputs(4), 1))
+    outcomes: list[Document | Failed] = [*docs, Failed("x", "ValueError: y")]
+    back = pickle.loads(workers.dumps(outcomes))
+    assert back == outcomes
+    assert [type(o) for o in back] == [type(o) for o in outcomes]
+    assert any(d.entities and d.events for d in docs)
+
+
+def test_ingest_and_the_pool_share_one_implementation() -> None:
+    from rasad.store import ingest
+
+    assert pool.analyze_one is workers.analyze_one and pool.Failed is ingest.workers.Failed
+
+
+def test_the_benchmark_keeps_the_load_block_of_performance_md() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        import bench_scale
+    finally:
+        sys.path.pop(0)
+    old = "# Performance\n\nold figures\n<!-- load:begin -->\n## Web load\n\n| a | b |\n<!-- load:end -->\nold tail\n"
+    new = bench_scale.with_load_block("# Performance\n\nnew figures\n", old)
+    assert new == "# Performance\n\nnew figures\n\n<!-- load:begin -->\n## Web load\n\n| a | b |\n<!-- load:end -->\n"
+    assert bench_scale.with_load_block("# Performance\n", "# Performance\n\nno block\n") == "# Performance\n"
+    # markers must be lines of their own, and closed
+    assert bench_scale.with_load_block("x\n", "see <!-- load:begin --> here\n") == "x\n"
+    assert bench_scale.with_load_block("x\n", "<!-- load:begin -->\nhalf\n") == "x\n"

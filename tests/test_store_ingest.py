@@ -157,6 +157,20 @@ def test_a_document_that_cannot_be_stored_does_not_stop_its_batch() -> None:
         assert integrity_problems(conn) == []
 
 
+def test_a_failure_mid_batch_rewrites_the_batch_without_counting_twice() -> None:
+    # the batch is written without savepoints first; the failure rolls it back and it is written again
+    bad = dataclasses.replace(ar_meeting(), events=(dataclasses.replace(ar_meeting().events[0], confidence=None),))  # type: ignore[arg-type]
+    fa, later = corpus()[1:]
+    with memory_store() as conn:
+        stats = ingest_documents(conn, [fa, bad, later], versions=VERSIONS, batch_size=8)
+        assert (stats.added, stats.unchanged, [p.name for p in stats.failed]) == (2, 0, ["ar_meeting.txt"])
+        assert stats.events == count(conn, "events") == len(fa.events) + len(later.events)
+        assert count(conn, "stories") == len({r[0] for r in conn.execute("SELECT story_id FROM events")})
+        # the registry forgot what the rolled-back attempt wrote: the good one stores its actors afresh
+        good = ingest_documents(conn, [ar_meeting()], versions=VERSIONS)
+        assert good.added == 1 and integrity_problems(conn) == []
+
+
 def test_text_with_lone_surrogates_is_stored_with_offsets_intact() -> None:
     d = ar_meeting()
     text = d.text.replace("دوشنبه -", "دوشنبه \ud800")

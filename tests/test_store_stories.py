@@ -6,6 +6,9 @@ import dataclasses
 import sqlite3
 from collections.abc import Sequence
 
+from hypothesis import HealthCheck, given, settings
+
+import test_scale_merge as merge_cases
 from rasad.records import Document, Entity
 from rasad.store import stories
 from rasad.store.db import integrity_problems
@@ -256,3 +259,95 @@ def test_date_gap_rules() -> None:
     assert stories.date_gap(f("2025-06-21", "06-21"), f(pub="2025-06-24", hist=True)) is None
     assert stories.date_gap(f(md="12-31"), f(md="01-01")) == 1  # across the new year, year unknown
     assert stories.date_gap(f(pub="2025-03-01"), f(pub="2025-03-05")) is None
+
+
+# --------------------------------------------------------------------------- the bounded candidate search
+
+
+def _groups(conn: sqlite3.Connection) -> set[frozenset[int]]:
+    out: dict[int, set[int]] = {}
+    for eid, sid in conn.execute("SELECT id, story_id FROM events"):
+        out.setdefault(int(sid), set()).add(int(eid))
+    return {frozenset(g) for g in out.values()}
+
+
+def _exhaustive_stories(conn: sqlite3.Connection) -> set[frozenset[int]]:
+    """The stories of the stored records by the matcher alone, each record compared with every earlier one
+    (no blocking, no window): what the store's indexed search must find."""
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM events ORDER BY document_id, id")]
+    facts = [stories.event_facts(conn, i) for i in ids]
+    story_of: list[int] = []
+    members: list[list[int]] = []
+    for i, f in enumerate(facts):
+        gaps = stories.story_gaps(f, [(story_of[c], facts[c]) for c in range(i)])
+        summary = {
+            sid: stories.StoryFacts(
+                sid,
+                frozenset(facts[m].document_id for m in members[sid]),
+                tuple(dict.fromkeys(p for m in members[sid] if (p := facts[m].place) is not None)),
+                tuple({p for m in members[sid] for p in facts[m].persons}),
+            )
+            for sid in gaps
+        }
+        sid = stories.choose_story(f, gaps, summary)
+        if sid is None:
+            sid = len(members)
+            members.append([])
+        story_of.append(sid)
+        members[sid].append(i)
+    return {frozenset(ids[m] for m in ms) for ms in members}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(merge_cases.documents)
+def test_the_indexed_candidate_search_misses_no_story(drawn: list[tuple[int | None, list[dict[str, object]]]]) -> None:
+    docs = [merge_cases.build(i, pub, evs) for i, (pub, evs) in enumerate(drawn)]
+    with memory_store() as conn:
+        ingest_documents(conn, docs, versions=VERSIONS)
+        assert _groups(conn) == _exhaustive_stories(conn)
+        # and the records written with their story decided in memory get what `rebuild` (from stored rows) gives
+        before = _groups(conn)
+        stories.rebuild(conn)
+        assert _groups(conn) == before
+
+
+def test_a_story_takes_one_record_of_a_document_even_when_two_fit() -> None:
+    t = "التقى أحمد وحيدي رمضان رحيم زاده في دوشنبه. واجتمع أحمد وحيدي ورمضان رحيم زاده مرة ثانية في دوشنبه."
+    persons = [ent(t, "p1", "PERSON", "Ahmad Vahidi", "أحمد وحيدي", country="IRN", role="interior minister"),
+               ent(t, "p2", "PERSON", "Ramazon Rahimzoda", "رمضان رحيم زاده", country="TJK", role="interior minister"),
+               place(t, "l1", *DUSHANBE_AR)]  # fmt: skip
+    first, second = t.split(". ")
+    both = doc("both", t, "ar", persons, [
+        ev(t, "e1", "CONSULT", "040", evidence=first, source=["p1", "p2"], dyad=["IRN", "TJK"], location="l1",
+           date=("2025-06-21", None)),
+        ev(t, "e2", "CONSULT", "040", evidence=second, source=["p1", "p2"], dyad=["IRN", "TJK"], location="l1",
+           date=("2025-06-21", None)),
+    ])  # fmt: skip
+    with memory_store() as conn:
+        ingest_documents(conn, [
+            report("one", first + ".", "ar", type_="CONSULT", cameo="040", dyad=["IRN", "TJK"],
+                   persons=[VAHIDI_AR, RAHIMZODA_AR], location=DUSHANBE_AR, date="2025-06-21"),
+            both,
+        ], versions=VERSIONS)  # fmt: skip
+        assert _story_of(conn, "both", "e1") == _story_of(conn, "one")
+        assert _story_of(conn, "both", "e2") != _story_of(conn, "one")
+
+
+def test_multilateral_candidates_are_read_through_their_own_index() -> None:
+    # without it the search read every record of the type: its cost grew with the store
+    f = stories.Facts(1, 1, None, "CONSULT", "040", "CHN-IRN-RUS", False, False, None, None, "06-21", None, None, ())
+    with memory_store() as conn:
+        plans: list[str] = []
+        conn.set_trace_callback(plans.append)
+        stories.candidates(conn, f, "2025-06-21")
+        conn.set_trace_callback(None)
+        searches = [" ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql)) for sql in plans]
+    assert len(searches) == 4  # same states and other multilateral records; by date and by day and month
+    assert all("SCAN e" not in s for s in searches)
+    assert sum("events_multilateral" in s for s in searches) == 2
+
+
+def test_a_record_dated_only_to_a_month_has_no_candidates() -> None:
+    coarse = stories.Facts(1, 1, None, "CONSULT", "040", "IRN-TJK", False, True, None, None, None, None, None, ())
+    assert stories.candidate_window(coarse, "2025-06-01") is None
+    assert stories.candidate_mds(coarse) is None

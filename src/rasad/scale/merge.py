@@ -8,11 +8,12 @@ blocking key: each block is merged on its own, in ingest order. A finer block by
 exact, since a story may run across a week's end (a meeting on Sunday and Monday, reported three days
 later); inside a block, records are found by day through an index instead.
 
-The comparison is the store's own (`Facts`, `StoryFacts`, `date_gap`, `match_score` and the record
-test `_record_agrees`); what is restated here is only the loop of `assign` and its candidate window,
-over records in memory instead of SQL rows. `tests/test_scale_merge.py` checks the two give the same
-stories on random corpora, so a change to the store's loop shows there. Persons are identified by the
-store's actor registry (`actors.resolve_entity`), run over the persons of the block in ingest order.
+The decision is the store's own: the same `Facts` (`stories.record_facts`), the same candidate windows
+(`stories.candidate_window`, `stories.candidate_mds`) and the same matcher (`stories.story_gaps`, then
+`stories.choose_story`); only where the candidates come from differs (an index by day over records in
+memory instead of SQL rows). `tests/test_scale_merge.py` checks the two give the same stories on random
+corpora. Persons are identified by the store's actor registry (`actors.resolve_entity`), run over the
+persons of the block in ingest order.
 The store runs it over every person of the corpus; the two differ only where a name is linked to
 another through a report outside the block (or an office filled in by such a report).
 """
@@ -32,8 +33,6 @@ from rasad.store.ingest import document_uid
 from rasad.store.when import parse_day, resolve
 
 MULTILATERAL_BLOCK = "*multilateral*"
-# the store's candidate window (`stories._candidate_gaps`): when-dates this many days either side
-_WINDOW = timedelta(days=stories.MAX_GAP_DAYS + stories.REPORT_LAG_DAYS + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,23 +126,11 @@ def _facts(block: Sequence[StoryEvent]) -> tuple[list[stories.Facts], list[str |
             for x in (*e.source, *e.target)
             if x in by_id and (ev.doc_uid, by_id[x][0]) in actor_of
         }
-        day_start = parse_day(w.day_start)
         facts.append(
-            stories.Facts(
-                id=i,
-                document_id=doc_no.setdefault(ev.doc_uid, len(doc_no)),
-                story_id=None,
-                type=e.type,
-                cameo=e.cameo,
-                dyad="-".join(sorted(set(e.dyad))),
-                historical=e.historical,
-                coarse=bool(e.date and e.date.start) and w.md is None,
-                day_start=day_start,
-                day_end=parse_day(w.day_end) or day_start,
-                md=w.md,
-                published=pub,
-                place=place,
-                persons=tuple(sorted(persons, key=lambda p: (p[0] or "", p[1]))),
+            stories.record_facts(
+                i, doc_no.setdefault(ev.doc_uid, len(doc_no)), None, e.type, e.cameo, "-".join(sorted(set(e.dyad))),
+                e.historical, e.date.start if e.date else None, w.day_start, w.day_end, w.md,
+                pub.isoformat() if pub else None, place, persons,
             )
         )
         whens.append(w.when_date)
@@ -181,33 +168,23 @@ def _merge_block(block: Sequence[StoryEvent]) -> list[list[int]]:
     by_md: dict[str, list[int]] = {}
     for i, f in enumerate(facts):
         cands: set[int] = set()
-        if whens[i]:
-            day = date.fromisoformat(str(whens[i]))
-            lo, hi = day - _WINDOW, (f.day_end or day) + _WINDOW
+        window = stories.candidate_window(f, whens[i])
+        if window:
+            lo, hi = date.fromisoformat(window[0]), date.fromisoformat(window[1])
             for k in range((hi - lo).days + 1):
                 cands.update(by_when.get((lo + timedelta(days=k)).isoformat(), ()))
-        if f.md:
-            for md in stories._mds_around(f.md):
-                cands.update(by_md.get(md, ()))
-        gaps: dict[int, int] = {}  # story -> smallest date gap to one of its records
-        for c in cands:
-            cand = facts[c]
-            if not stories._record_agrees(f, cand):
-                continue
-            gap = stories.date_gap(f, cand)
-            sid = story_of[c]
-            if gap is not None and gap < gaps.get(sid, gap + 1):
-                gaps[sid] = gap
-        best: tuple[float, int] | None = None
-        for sid, gap in gaps.items():
-            score = stories.match_score(f, gap, found[sid].facts(sid))
-            if score is not None and (best is None or score > best[0] or (score == best[0] and sid < best[1])):
-                best = (score, sid)
+        mds = stories.candidate_mds(f)
+        if mds:
+            days, yearless_only = mds
+            for md in days:
+                cands.update(c for c in by_md.get(md, ()) if not yearless_only or facts[c].day_start is None)
+        gaps = stories.story_gaps(f, ((story_of[c], facts[c]) for c in cands))
+        best = stories.choose_story(f, gaps, {sid: found[sid].facts(sid) for sid in gaps})
         if best is None:
             story_of.append(len(found))
             found.append(_Story([], set(), [], set()))
         else:
-            story_of.append(best[1])
+            story_of.append(best)
         found[story_of[-1]].add(i, f)
         if whens[i]:
             by_when.setdefault(str(whens[i]), []).append(i)

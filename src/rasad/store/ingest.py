@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from rasad.records import Document, Event, InputDoc
-from rasad.store import actors, stories
+from rasad.store import actors, stories, workers
 from rasad.store.db import analysis_versions, now, transaction
 from rasad.store.textfold import fold_text
-from rasad.store.when import parse_day, resolve
+from rasad.store.when import When, parse_day, resolve
 
-BATCH_SIZE = 32
+# Documents per transaction: each commit writes the pages the batch touched (indexes, full-text segments)
+# once, so larger batches write less; 128 takes about a quarter of a second to write on one core.
+BATCH_SIZE = 128
 
-Analyzer = Callable[[InputDoc], Document]
-AnalyzerFactory = Callable[[], Analyzer]
+Analyzer = workers.Analyzer
+AnalyzerFactory = workers.AnalyzerFactory
+Outcome = workers.Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +76,17 @@ def document_uid(sha: str) -> str:
 # --------------------------------------------------------------------------- writing one document
 
 
-def _insert_entities(conn: sqlite3.Connection, doc_id: int, doc: Document, registry: actors.Registry) -> dict[str, int]:
+def _insert_entities(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    doc: Document,
+    registry: actors.Registry,
+    actor_of: dict[str, int | None] | None = None,
+) -> dict[str, int]:
+    """Entities and mentions of a document; local id -> row id (and local id -> actor id in `actor_of`)."""
     actor_ids = [registry.resolve(ent, doc.lang) for ent in doc.entities]
+    if actor_of is not None:
+        actor_of.update((e.id, a) for e, a in zip(doc.entities, actor_ids, strict=True))
     # ids given here, so that entities and mentions go in as two statements; the transaction is the only writer
     (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM entities").fetchone()
     ids = {ent.id: last + i for i, ent in enumerate(doc.entities, 1)}
@@ -104,11 +113,13 @@ _EVENT_COLS = (
 )
 
 
-def _event_values(
-    ev: Event, entity_ids: dict[str, int], published_day: str | None, doc: Document
-) -> tuple[object, ...]:
+def _when(ev: Event, published_day: str | None) -> When:
     d = ev.date
-    w = resolve(d.start if d else None, d.end if d else None, published_day, ev.historical)
+    return resolve(d.start if d else None, d.end if d else None, published_day, ev.historical)
+
+
+def _event_values(ev: Event, entity_ids: dict[str, int], w: When, doc: Document) -> tuple[object, ...]:
+    d = ev.date
     return (
         ev.id,
         ev.type,
@@ -138,21 +149,32 @@ def _event_values(
     )
 
 
+def _write_links(conn: sqlite3.Connection, events: Sequence[tuple[int, Event]], entity_ids: dict[str, int]) -> None:
+    """Participants, states, topics and contexts of event records (row id, record): one statement per table."""
+    conn.executemany(
+        "INSERT INTO event_participants (event_id, role, position, entity_id) VALUES (?, ?, ?, ?)",
+        [
+            (event_id, role, pos, entity_ids[local])
+            for event_id, ev in events
+            for role, locals_ in (("source", ev.source), ("target", ev.target))
+            for pos, local in enumerate(locals_)
+            if local in entity_ids
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO event_states (event_id, state) VALUES (?, ?)", [(i, s) for i, ev in events for s in set(ev.dyad)]
+    )
+    conn.executemany(
+        "INSERT INTO event_topics (event_id, topic) VALUES (?, ?)", [(i, t) for i, ev in events for t in set(ev.topics)]
+    )
+    conn.executemany(
+        "INSERT INTO event_contexts (event_id, context) VALUES (?, ?)",
+        [(i, c) for i, ev in events for c in set(ev.context)],
+    )
+
+
 def _write_event_links(conn: sqlite3.Connection, event_id: int, ev: Event, entity_ids: dict[str, int]) -> None:
-    parts = [
-        (event_id, role, pos, entity_ids[local])
-        for role, locals_ in (("source", ev.source), ("target", ev.target))
-        for pos, local in enumerate(locals_)
-        if local in entity_ids
-    ]
-    conn.executemany("INSERT INTO event_participants (event_id, role, position, entity_id) VALUES (?, ?, ?, ?)", parts)
-    conn.executemany("INSERT INTO event_states (event_id, state) VALUES (?, ?)", [(event_id, s) for s in set(ev.dyad)])
-    conn.executemany(
-        "INSERT INTO event_topics (event_id, topic) VALUES (?, ?)", [(event_id, t) for t in set(ev.topics)]
-    )
-    conn.executemany(
-        "INSERT INTO event_contexts (event_id, context) VALUES (?, ?)", [(event_id, c) for c in set(ev.context)]
-    )
+    _write_links(conn, [(event_id, ev)], entity_ids)
 
 
 def _insert_event(
@@ -164,7 +186,7 @@ def _insert_event(
     published_day: str | None,
     doc: Document,
 ) -> int:
-    values = _event_values(ev, entity_ids, published_day, doc)
+    values = _event_values(ev, entity_ids, _when(ev, published_day), doc)
     cur = conn.execute(
         f"INSERT INTO events (uid, document_id, {_EVENT_COLS}) VALUES (?, ?, {','.join('?' * len(values))})",
         (uid, doc_id, *values),
@@ -181,6 +203,54 @@ def _fts_write(conn: sqlite3.Connection, doc_id: int, title: str | None, text: s
         "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
         (doc_id, fold_text(title or ""), fold_text(text)),
     )
+
+
+def _new_events(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    uid: str,
+    doc: Document,
+    entity_ids: dict[str, int],
+    actor_ids: dict[str, int | None],
+    published_day: str | None,
+) -> None:
+    """Write the event records of a new document, each with its story, in one statement per table.
+
+    Each record's story is decided before it is written, from its facts in memory (the same facts
+    `stories.event_facts` would read back), so no record is written twice. Records of one document
+    never share a story: a story one of them joined is closed to the next ones.
+    """
+    if not doc.events:
+        return
+    by_local = {e.id: e for e in doc.entities}
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+    rows: list[tuple[object, ...]] = []
+    links: list[tuple[int, Event]] = []
+    joined: set[int] = set()
+    for n, ev in enumerate(doc.events, 1):
+        event_id = last + n
+        w = _when(ev, published_day)
+        values = _event_values(ev, entity_ids, w, doc)
+        loc = by_local.get(ev.location) if ev.location and ev.location in entity_ids else None
+        persons = [
+            (e.country, actor)
+            for local in (*ev.source, *ev.target)
+            if local in entity_ids
+            and (e := by_local[local]).type == "PERSON"
+            and (actor := actor_ids.get(local)) is not None
+        ]
+        f = stories.record_facts(
+            event_id, doc_id, None, ev.type, ev.cameo, str(values[5]), ev.historical,
+            ev.date.start if ev.date else None, w.day_start, w.day_end, w.md, published_day,
+            (loc.type, loc.key or loc.name or "", loc.country) if loc else None, persons,
+        )  # fmt: skip
+        story_id = stories.story_for(conn, f, w.when_date, closed=joined)
+        joined.add(story_id)
+        rows.append((event_id, f"{uid}-{n}", doc_id, story_id, *values))
+        links.append((event_id, ev))
+    marks = ",".join("?" * len(rows[0]))
+    conn.executemany(f"INSERT INTO events (id, uid, document_id, story_id, {_EVENT_COLS}) VALUES ({marks})", rows)
+    _write_links(conn, links, entity_ids)
 
 
 def store_new(
@@ -222,12 +292,9 @@ def store_new(
     )
     doc_id = int(cur.lastrowid or 0)
     _fts_write(conn, doc_id, doc.title, text, replace=False)
-    entity_ids = _insert_entities(conn, doc_id, doc, registry or actors.Registry(conn))
-    event_ids = [
-        _insert_event(conn, doc_id, f"{uid}-{n}", ev, entity_ids, published_day, doc)
-        for n, ev in enumerate(doc.events, 1)
-    ]
-    stories.assign_all(conn, event_ids)
+    actor_ids: dict[str, int | None] = {}
+    entity_ids = _insert_entities(conn, doc_id, doc, registry or actors.Registry(conn), actor_ids)
+    _new_events(conn, doc_id, uid, doc, entity_ids, actor_ids, published_day)
     return doc_id
 
 
@@ -316,7 +383,7 @@ def replace_analysis(
             added.append(_insert_event(conn, doc_id, f"{uid}-{next_no}", ev, entity_ids, published_day, doc))
             next_no += 1
             continue
-        values = _event_values(ev, entity_ids, published_day, doc)
+        values = _event_values(ev, entity_ids, _when(ev, published_day), doc)
         assignments = ", ".join(f"{c.strip()} = ?" for c in _EVENT_COLS.split(","))
         conn.execute(f"UPDATE events SET {assignments} WHERE id = ?", (*values, row_id))
         _write_event_links(conn, row_id, ev, entity_ids)
@@ -365,9 +432,10 @@ def ingest_documents(
     t0 = time.perf_counter()
     vers = versions or analysis_versions()
     batch: list[Document] = []
+    registry = actors.Registry(conn)
 
     def flush() -> None:
-        _write_batch(conn, [(d, d.text, d.doc_id) for d in batch], reanalyse, vers, stats)
+        _write_batch(conn, [(d, d.text, d.doc_id) for d in batch], reanalyse, vers, stats, registry)
         batch.clear()
 
     for doc in documents:
@@ -383,15 +451,59 @@ def ingest_documents(
     return stats
 
 
+# what makes one document unstorable (bad offsets, a broken record); anything else stops the ingest
+_DOCUMENT_ERRORS = (sqlite3.IntegrityError, ValueError, KeyError, TypeError)
+
+
+class _Unstorable(Exception):
+    """A document of a batch written without savepoints failed: the batch is written again with them."""
+
+
 def _write_batch(
     conn: sqlite3.Connection,
     items: Sequence[tuple[Document, str, str]],
     reanalyse: bool,
     versions: tuple[str, str],
     stats: IngestStats,
+    registry: actors.Registry,
+) -> None:
+    """One transaction. A document that cannot be stored is reported and the rest of the batch goes in.
+
+    The batch is first written without a savepoint per document (a savepoint copies every page the
+    document touches aside, a cost as large as some of the writes); only when a document fails is the
+    transaction rolled back and the batch written again, each document in its savepoint. The registry
+    is the caller's, kept over its batches (what it remembers was committed by them); it forgets
+    whenever anything is rolled back.
+    """
+    before = (stats.added, stats.unchanged, stats.reanalysed, stats.events, len(stats.failed))
+    try:
+        _write_batch_once(conn, items, reanalyse, versions, stats, registry, savepoints=False)
+        return
+    except _Unstorable:
+        registry.forget()
+        stats.added, stats.unchanged, stats.reanalysed, stats.events, n_failed = before
+        del stats.failed[n_failed:]
+    except BaseException:
+        registry.forget()
+        raise
+    try:
+        _write_batch_once(conn, items, reanalyse, versions, stats, registry, savepoints=True)
+    except BaseException:
+        registry.forget()
+        raise
+
+
+def _write_batch_once(
+    conn: sqlite3.Connection,
+    items: Sequence[tuple[Document, str, str]],
+    reanalyse: bool,
+    versions: tuple[str, str],
+    stats: IngestStats,
+    registry: actors.Registry,
+    *,
+    savepoints: bool,
 ) -> None:
     with transaction(conn):
-        registry = actors.Registry(conn)
         stored = _stored_ids(conn, [text_sha256(t) for _, t, _ in items])
         for doc, text, name in items:
             sha = text_sha256(text)
@@ -399,8 +511,8 @@ def _write_batch(
             if doc_id is not None and not reanalyse:
                 stats.unchanged += 1
                 continue
-            # a savepoint per document: one that cannot be stored is reported, the rest of the batch goes in
-            conn.execute("SAVEPOINT document")
+            if savepoints:
+                conn.execute("SAVEPOINT document")
             try:
                 if doc_id is None:
                     stored[sha] = store_new(conn, doc, text, name, versions, registry)
@@ -408,54 +520,17 @@ def _write_batch(
                 else:
                     replace_analysis(conn, doc_id, doc, versions, registry)
                     stats.reanalysed += 1
-            except (sqlite3.IntegrityError, ValueError, KeyError, TypeError) as e:
+            except _DOCUMENT_ERRORS as e:
+                if not savepoints:
+                    raise _Unstorable from e  # rolls the transaction back
                 conn.execute("ROLLBACK TO document")
                 conn.execute("RELEASE document")
                 registry.forget()
                 stats.failed.append(Problem(name, f"not stored: {type(e).__name__}: {e}"))
                 continue
-            conn.execute("RELEASE document")
+            if savepoints:
+                conn.execute("RELEASE document")
             stats.events += len(doc.events)
-
-
-# The analyser of a worker process, built by its initializer. Never set in the parent process: a pool
-# initializer has no other place to leave per-process state for the task function.
-_WORKER_ANALYZER: list[Analyzer] = []
-
-# Batches analysed ahead of the one being written, when analysis runs in worker processes.
-LOOKAHEAD = 2
-
-
-def _exit_with_parent(parent: int) -> None:
-    # a worker whose ingest was killed must not linger: nothing will ever collect its results
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
-def _init_worker(factory: AnalyzerFactory, parent: int) -> None:
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    _WORKER_ANALYZER.append(factory())
-
-
-def _analyze_inline(analyze: Analyzer, inp: InputDoc) -> Document | str:
-    try:
-        return analyze(inp)
-    except Exception as e:  # one bad document must not stop the corpus; the reason is reported
-        return f"{type(e).__name__}: {e}"
-
-
-def _analyze_in_worker(batch: list[InputDoc]) -> list[Document | str]:
-    # a whole batch per task: one round trip to the worker instead of one per document
-    return [_analyze_inline(_WORKER_ANALYZER[0], inp) for inp in batch]
-
-
-def pipeline_analyzer() -> Analyzer:
-    """rasad's own analysis (loads the resources once)."""
-    from rasad.pipeline import Pipeline
-
-    return Pipeline.load().analyze
 
 
 def _batches(items: Iterable[InputDoc], size: int) -> Iterator[list[InputDoc]]:
@@ -467,6 +542,11 @@ def _batches(items: Iterable[InputDoc], size: int) -> Iterator[list[InputDoc]]:
             batch = []
     if batch:
         yield batch
+
+
+def pipeline_analyzer() -> Analyzer:
+    """rasad's own analysis (loads the resources once)."""
+    return workers.PipelineFactory()()
 
 
 def ingest_inputs(
@@ -482,8 +562,9 @@ def ingest_inputs(
     """Analyse and store `InputDoc`s (anything else with `name` and `reason`, e.g. a `Skipped`, is reported).
 
     Only documents whose text is not stored yet are analysed, unless `reanalyse`. With `processes=0` the
-    analysis runs in this process, between writes; with N > 0 it runs in N worker processes, a few batches
-    ahead, while this process writes: storing then costs (almost) no time of its own.
+    analysis runs in this process, between writes; with N > 0 it runs in N worker processes
+    (`rasad.store.workers`), a few chunks ahead, while this process writes: storing then costs (almost)
+    no time of its own.
     """
     stats = IngestStats()
     t0 = time.perf_counter()
@@ -496,49 +577,55 @@ def ingest_inputs(
             else:
                 stats.skipped.append(Problem(str(getattr(item, "name", "?")), str(getattr(item, "reason", "?"))))
 
-    def write(todo: list[InputDoc], results: Sequence[Document | str] | Future[list[Document | str]]) -> None:
-        items: list[tuple[Document, str, str]] = []
-        for inp, out in zip(todo, results.result() if isinstance(results, Future) else results, strict=True):
-            if isinstance(out, str):
-                stats.failed.append(Problem(inp.doc_id, out))
-            else:
-                items.append((_with_input_metadata(out, inp), inp.text, inp.doc_id))
-        if items:
-            _write_batch(conn, items, reanalyse, versions, stats)
-        if progress:
-            progress(stats)
-
-    analyze: Analyzer | None = None
-    pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[list[InputDoc], Sequence[Document | str] | Future[list[Document | str]]]] = deque()
+    registry = actors.Registry(conn)
     seen: set[str] = set()
-    run_id = _start_run(conn, versions)
-    try:
+
+    def todo() -> Iterator[InputDoc]:
+        # only texts not stored yet (nor met earlier in this run) are analysed; looked up a batch at a time
         for batch in _batches(readable_inputs(), batch_size):
             stored = _stored_ids(conn, (text_sha256(i.text) for i in batch))
-            todo: list[InputDoc] = []
             for inp in batch:
                 sha = text_sha256(inp.text)
                 if (sha in stored and not reanalyse) or sha in seen:
                     stats.unchanged += 1
                     continue
                 seen.add(sha)
-                todo.append(inp)
-            if processes <= 0:
-                if analyze is None and todo:
-                    analyze = factory()
-                write(todo, [_analyze_inline(analyze, i) for i in todo] if analyze else [])
-                continue
-            if pool is None and todo:
-                pool = ProcessPoolExecutor(processes, initializer=_init_worker, initargs=(factory, os.getpid()))
-            pending.append((todo, pool.submit(_analyze_in_worker, todo) if pool and todo else []))
-            while len(pending) > LOOKAHEAD:
-                write(*pending.popleft())
-        while pending:
-            write(*pending.popleft())
+                yield inp
+
+    def write(done: list[tuple[InputDoc, Outcome]]) -> None:
+        items: list[tuple[Document, str, str]] = []
+        for inp, out in done:
+            if isinstance(out, workers.Failed):
+                stats.failed.append(Problem(out.name, out.reason))
+            else:
+                items.append((_with_input_metadata(out, inp), inp.text, inp.doc_id))
+        if items:
+            _write_batch(conn, items, reanalyse, versions, stats, registry)
+        if progress:
+            progress(stats)
+
+    run_id = _start_run(conn, versions)
+    # with worker processes, their inputs are read ahead (a few chunks each) while this process writes
+    inputs_seen: deque[InputDoc] = deque()
+
+    def remembered() -> Iterator[InputDoc]:
+        for inp in todo():
+            inputs_seen.append(inp)
+            yield inp
+
+    done: list[tuple[InputDoc, Outcome]] = []
+    # two batches ahead: the workers go on while this process writes one
+    results = workers.outcomes(remembered(), max(0, processes), factory, ahead=2 * batch_size)
+    try:
+        for out in results:
+            done.append((inputs_seen.popleft(), out))
+            if len(done) >= batch_size:
+                write(done)
+                done = []
+        if done:
+            write(done)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        results.close()  # stops the worker processes also when writing failed
     stats.seconds = time.perf_counter() - t0
     _finish_run(conn, run_id, stats)
     return stats

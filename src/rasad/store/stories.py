@@ -10,7 +10,7 @@ starts its own.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -75,24 +75,51 @@ def _iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _fact(r: Sequence[Any], persons: Iterable[tuple[str | None, int]] = ()) -> Facts:
-    day_start = _iso(r[8])
+def record_facts(
+    id: int,
+    document_id: int,
+    story_id: int | None,
+    type: str,
+    cameo: str | None,
+    dyad: str,
+    historical: bool,
+    date_start: str | None,
+    day_start: str | None,
+    day_end: str | None,
+    md: str | None,
+    published_day: str | None,
+    place: tuple[str, str, str | None] | None,
+    persons: Iterable[tuple[str | None, int]] = (),
+) -> Facts:
+    """The `Facts` of one record from its stored columns (`dyad` sorted and joined, days as YYYY-MM-DD).
+
+    The one constructor of `Facts`: the store builds them from rows or from a record about to be written,
+    the Spark job from analysed documents, so all compare the same things.
+    """
+    start = _iso(day_start)
     return Facts(
-        id=int(r[0]),
-        document_id=int(r[1]),
-        story_id=None if r[2] is None else int(r[2]),
-        type=str(r[3]),
-        cameo=r[4],
-        dyad=str(r[5]),
-        historical=bool(r[6]),
-        coarse=bool(r[7]) and r[10] is None,
-        day_start=day_start,
-        day_end=_iso(r[9]) or day_start,
-        md=r[10],
-        published=_iso(r[11]),
-        place=_place(r[12:16]),
+        id=id,
+        document_id=document_id,
+        story_id=story_id,
+        type=type,
+        cameo=cameo,
+        dyad=dyad,
+        historical=historical,
+        coarse=bool(date_start) and md is None,
+        day_start=start,
+        day_end=_iso(day_end) or start,
+        md=md,
+        published=_iso(published_day),
+        place=place,
         persons=tuple(sorted(set(persons), key=lambda p: (p[0] or "", p[1]))),
     )
+
+
+def _fact(r: Sequence[Any], persons: Iterable[tuple[str | None, int]] = ()) -> Facts:
+    return record_facts(
+        int(r[0]), int(r[1]), None if r[2] is None else int(r[2]), str(r[3]), r[4], str(r[5]), bool(r[6]), r[7],
+        r[8], r[9], r[10], r[11], _place(r[12:16]), persons,
+    )  # fmt: skip
 
 
 def event_facts(conn: sqlite3.Connection, event_id: int) -> Facts:
@@ -264,60 +291,138 @@ def _mds_around(md: str) -> list[str]:
     return [(base + timedelta(days=k)).strftime("%m-%d") for k in range(-MAX_GAP_DAYS, MAX_GAP_DAYS + 1)]
 
 
-def _candidate_gaps(conn: sqlite3.Connection, f: Facts, when_date: str | None) -> dict[int, int]:
-    """story id -> smallest date gap, over the records of other documents that could report the same event.
+# --------------------------------------------------------------------------- the matcher (pure)
+#
+# The store (over SQL rows) and the Spark job (`rasad.scale.merge`, over records in memory) both assign a
+# record by the same three steps: the candidate records in `candidate_window` and `candidate_mds`;
+# `story_gaps` over them; `choose_story` over the stories that have a gap. Only how candidates are found
+# differs, and both find exactly the records these windows describe.
 
-    Only dates, states and codes are compared here, on light rows: a big story (a summit reported by a
-    hundred outlets) costs one row per report, not a load of every participant.
+# when-dates this many days either side of a record's can hold one of its reports
+WINDOW_DAYS = MAX_GAP_DAYS + REPORT_LAG_DAYS + 1
+
+
+def is_multilateral(dyad: str) -> bool:
+    return dyad.count("-") + 1 >= MULTILATERAL
+
+
+def candidate_window(f: Facts, when_date: str | None) -> tuple[str, str] | None:
+    """(first, last) when-date of the records that may report the same event as `f`, by their dates.
+
+    A record with a date or a publication day can only share a story with records whose when-date lies
+    within `WINDOW_DAYS` of its own: `date_gap` allows `MAX_GAP_DAYS` between dates and `REPORT_LAG_DAYS`
+    between an event and an undated report of it. A record dated only to a month or a year has none
+    (`date_gap`): its when-date, the first of that month, is shared by every such record.
     """
+    if not when_date or f.coarse:
+        return None
+    day = date.fromisoformat(when_date)
+    span = timedelta(days=WINDOW_DAYS)
+    return (day - span).isoformat(), ((f.day_end or day) + span).isoformat()
+
+
+def candidate_mds(f: Facts) -> tuple[list[str], bool] | None:
+    """(days and months, whether only records without a year) to compare by day and month, or None.
+
+    Records whose year is unknown match by day and month in any year: a record dated to the day meets
+    only those; a record without a year meets every record of those days (the only search not bounded
+    in time, and only for records whose report has no publication date).
+    """
+    if not f.md:
+        return None
+    return _mds_around(f.md), f.day_start is not None
+
+
+def story_gaps(f: Facts, candidates: Iterable[tuple[int, Facts]]) -> dict[int, int]:
+    """story id -> smallest date gap between `f` and the story's records among `candidates` ((story, record))
+    that could report the same event: other document, same type and states, compatible code and dates."""
+    gaps: dict[int, int] = {}
+    for sid, c in candidates:
+        if gaps.get(sid) == 0:
+            continue  # a story already met on the same day cannot come closer
+        if not _record_agrees(f, c):
+            continue
+        gap = date_gap(f, c)
+        if gap is not None and gap < gaps.get(sid, gap + 1):
+            gaps[sid] = gap
+    return gaps
+
+
+def choose_story(f: Facts, gaps: Mapping[int, int], facts: Mapping[int, StoryFacts]) -> int | None:
+    """The story `f` joins: the best-scoring one of `gaps` whose reports (`facts`, by story id) it agrees with;
+    on a tie the older (smaller id). None: it starts a story of its own."""
+    best: tuple[float, int] | None = None
+    for sid, gap in gaps.items():
+        score = match_score(f, gap, facts[sid])
+        if score is not None and (best is None or score > best[0] or (score == best[0] and sid < best[1])):
+            best = (score, sid)
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- the store's side
+
+# Candidate rows by the blocking keys: type and states (events_candidates*), or type and any multilateral
+# record (the partial indexes events_multilateral*, whose condition the query repeats word for word so that
+# SQLite can use them); then by when-date or by day and month. Each is an index range: its cost follows the
+# records of those days, not the size of the store.
+_SAME_STATES = "e.dyad = ?"
+_MULTILATERAL = "e.dyad LIKE '%-%-%' AND e.dyad != ?"
+
+
+def candidates(conn: sqlite3.Connection, f: Facts, when_date: str | None) -> list[tuple[int, Facts]]:
+    """(story id, record) of the stored records, in stories, of other documents that `f` may report with."""
     base = _LIGHT_SQL + "WHERE e.type = ? AND e.story_id IS NOT NULL AND e.document_id != ? AND "
-    # the same states; and for a multilateral record any other multilateral one (states compared afterwards)
-    states = ["e.dyad = ?"]
-    if f.dyad.count("-") + 1 >= MULTILATERAL:
-        states.append("e.dyad != ? AND e.dyad LIKE '%-%-%'")
+    states = [_SAME_STATES]
+    if is_multilateral(f.dyad):
+        states.append(_MULTILATERAL)  # states compared afterwards (`dyads_agree`)
+    window = candidate_window(f, when_date)
+    mds = candidate_mds(f)
     rows: list[Any] = []
     for cond in states:
         args: tuple[object, ...] = (f.type, f.document_id, f.dyad)
-        if when_date:
-            day = date.fromisoformat(when_date)
-            span = timedelta(days=MAX_GAP_DAYS + REPORT_LAG_DAYS + 1)
-            end = f.day_end or day
-            lo, hi = (day - span).isoformat(), (end + span).isoformat()
-            rows += conn.execute(base + cond + " AND e.when_date BETWEEN ? AND ?", (*args, lo, hi)).fetchall()
-        if f.md:
-            # by day and month: records whose year is unknown (every one, when this record's year is unknown too)
-            mds = _mds_around(f.md)
-            md_cond = f" AND e.date_md IN ({','.join('?' * len(mds))})"
-            if f.day_start is not None:
+        if window:
+            rows += conn.execute(base + cond + " AND e.when_date BETWEEN ? AND ?", (*args, *window)).fetchall()
+        if mds:
+            days, yearless_only = mds
+            md_cond = f" AND e.date_md IN ({','.join('?' * len(days))})"
+            if yearless_only:
                 md_cond += " AND e.day_start IS NULL"
-            rows += conn.execute(base + cond + md_cond, (*args, *mds)).fetchall()
-    gaps: dict[int, int] = {}
-    for r in rows:
-        if r[2] is None or gaps.get(int(r[2])) == 0:
-            continue  # a story already met on the same day cannot come closer
-        c = _fact(r)
-        if c.story_id is None or not _record_agrees(f, c):
-            continue
-        gap = date_gap(f, c)
-        if gap is not None and gap < gaps.get(c.story_id, gap + 1):
-            gaps[c.story_id] = gap
-    return gaps
+            rows += conn.execute(base + cond + md_cond, (*args, *days)).fetchall()
+    return [(int(r[2]), _fact(r)) for r in rows]
+
+
+def _candidate_gaps(conn: sqlite3.Connection, f: Facts, when_date: str | None) -> dict[int, int]:
+    return story_gaps(f, candidates(conn, f, when_date))
 
 
 def _new_story(conn: sqlite3.Connection) -> int:
     return int(conn.execute("INSERT INTO stories (created_at) VALUES (?)", (now(),)).lastrowid or 0)
 
 
+def find_story(
+    conn: sqlite3.Connection, f: Facts, when_date: str | None, *, closed: Collection[int] = ()
+) -> int | None:
+    """The stored story a record (stored or about to be) reports, None when it starts its own; reads only.
+
+    `closed`: stories that another record of its document, not written yet, has joined (a story never
+    holds two records of one document).
+    """
+    gaps = _candidate_gaps(conn, f, when_date)
+    if closed:
+        gaps = {sid: gap for sid, gap in gaps.items() if sid not in closed}
+    return choose_story(f, gaps, {sid: story_facts(conn, sid) for sid in gaps})
+
+
+def story_for(conn: sqlite3.Connection, f: Facts, when_date: str | None, *, closed: Collection[int] = ()) -> int:
+    """The story a record reports: the best agreeing one (`find_story`), else a new one."""
+    found = find_story(conn, f, when_date, closed=closed)
+    return found if found is not None else _new_story(conn)
+
+
 def assign(conn: sqlite3.Connection, event_id: int) -> int:
     """Put one stored event record into the story it reports (a new one if none); returns the story id."""
     (when_date,) = conn.execute("SELECT when_date FROM events WHERE id = ?", (event_id,)).fetchone()
-    f = event_facts(conn, event_id)
-    best: tuple[float, int] | None = None
-    for sid, gap in _candidate_gaps(conn, f, when_date).items():
-        score = match_score(f, gap, story_facts(conn, sid))
-        if score is not None and (best is None or score > best[0] or (score == best[0] and sid < best[1])):
-            best = (score, sid)
-    story_id = best[1] if best else _new_story(conn)
+    story_id = story_for(conn, event_facts(conn, event_id), when_date)
     conn.execute("UPDATE events SET story_id = ? WHERE id = ?", (story_id, event_id))
     return story_id
 
