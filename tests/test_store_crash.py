@@ -181,7 +181,7 @@ def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes(tmp_path:
     stored_before = 0
     kills = 0
     for trial in range(TRIALS):
-        # the last trials analyse in a worker process, as `rasad ingest --workers 1` does
+        # the last trials analyse in a worker process, as `rasad ingest` does by default on two cores (`--workers 1`)
         processes = 1 if trial >= TRIALS - POOL_TRIALS else 0
         if trial % 4 == 0:
             # counted from the child's start: kills may also land while it creates or opens the store

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -99,19 +100,18 @@ def _ingest_summary(stats: IngestStats) -> str:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Analysis processes. 1 analyses in this process; more work ahead while this process writes.",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Analysis processes working ahead while this process writes; 0 analyses in this process. "
+    "Default: 1 on a machine of two cores or more (the writer keeps up with one analyser), else 0.",
 )
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=32,
-    show_default=True,
-    help="Documents per transaction.",
+    default=None,
+    help="Documents per transaction (default: the library's, 128).",
 )
-def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int, batch_size: int) -> None:
+def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int | None, batch_size: int | None) -> None:
     """Analyse articles and store them in the corpus database.
 
     PATH is a .txt, .html or .jsonl file, a directory or - for stdin. A document whose text is stored
@@ -119,7 +119,7 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int, batch
     is finished by running it again. Exit status 1 when some inputs were skipped or failed.
     """
     from rasad.stages.ingest import iter_inputs
-    from rasad.store.ingest import ingest_inputs, stored_inputs
+    from rasad.store.ingest import BATCH_SIZE, ingest_inputs, stored_inputs
 
     if not paths and not reanalyse:
         raise click.UsageError("give at least one PATH (or --reanalyse to re-analyse the stored documents)")
@@ -139,8 +139,8 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int, batch
                 conn,
                 inputs,
                 reanalyse=reanalyse,
-                processes=0 if workers == 1 else workers,
-                batch_size=batch_size,
+                processes=(1 if (os.cpu_count() or 1) >= 2 else 0) if workers is None else workers,
+                batch_size=batch_size or BATCH_SIZE,
                 progress=progress,
             )
         except sqlite3.Error as e:
