@@ -71,6 +71,12 @@ def date_tokens(folded: str) -> Iterator[DateToken]:
         yield _new_token(DateToken, (m.group(), m.start(), m.end(), m.lastgroup or "punct"))
 
 
+def date_token_list(folded: str) -> list[DateToken]:
+    """`date_tokens` as a list, built without a generator (it runs on every sentence an event is read in)."""
+    new, cls = _new_token, DateToken
+    return [new(cls, (m.group(), m.start(), m.end(), m.lastgroup or "punct")) for m in TOKEN_RE.finditer(folded)]
+
+
 @dataclass(frozen=True, slots=True)
 class MonthForm:
     calendar: str
@@ -99,9 +105,11 @@ class DateLexicon:
     week_start: int  # weekday the week begins on
     # first word of a form -> {table ("months", "weekdays" or a relative kind) -> longest form starting with it}
     heads: Mapping[str, Mapping[str, int]]
-    # word -> its look-up candidates (see stages.dates): a pure function of the word, memoised because
-    # words repeat; cleared when it reaches MEMO_SIZE entries
-    memo: dict[str, list[tuple[str, Mapping[str, int]]]] = field(default_factory=dict, repr=False, compare=False)
+    # word -> its look-up candidates and whether it may anchor a date (see stages.dates): a pure function of
+    # the word, memoised because words repeat; cleared when it reaches MEMO_SIZE entries
+    memo: dict[str, tuple[list[tuple[str, Mapping[str, int]]], bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def fold(self, text: str) -> str:
         """Fold letter variants one character for one, so offsets into `text` stay valid."""

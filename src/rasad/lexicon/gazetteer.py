@@ -183,11 +183,25 @@ def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[M
         t = tokens[i]
         if t.glued or t.kind == "punct":
             continue
-        # most words start no entry: a dictionary test per candidate before any walk
+        # most words start no entry: a dictionary test per candidate before any walk; and of those that do,
+        # most (في، در، وزير) start only longer entries that the next word does not continue
         for c in t.stems:
-            if c in trie:
-                out.extend(_matches_from(gz, tokens, i, end, words))
-                break
+            slot = trie.get(c)
+            if slot is None:
+                continue
+            if not slot[1] and len(t.stems) == 1:
+                j = i + 1
+                if j >= end:
+                    break
+                ws = words[j]
+                if ws is None:
+                    nt = tokens[j]
+                    ws = words[j] = nt.stems if nt.key in nt.stems else (nt.key, *nt.stems)
+                child = slot[0]
+                if not any(w in child for w in ws):
+                    break
+            out.extend(_matches_from(gz, tokens, i, end, words))
+            break
     return out
 
 

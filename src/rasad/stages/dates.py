@@ -27,7 +27,7 @@ from rasad.lexicon.dates import (
     Key,
     MonthForm,
     WeekdayForm,
-    date_tokens,
+    date_token_list,
 )
 from rasad.records import DateValue
 
@@ -151,24 +151,35 @@ class _MonthHit:
     cued: bool  # شهر/ماه stood next to it
 
 
+def _anchors(cands: list[tuple[str, Mapping[str, int]]]) -> bool:
+    return any(not _ANCHORS.isdisjoint(tables) for _, tables in cands)
+
+
 class _Reader:
     def __init__(self, toks: list[DateToken], lex: DateLexicon) -> None:
         self.toks = toks
         self.lex = lex
         self.n = len(toks)
         # per token: (word or proclitic-stripped word, the tables a form starts with it in); most are empty
-        self._cands = [self._candidates(t) for t in toks]
+        self._cands: list[list[tuple[str, Mapping[str, int]]]] = []
+        # tokens that may anchor a date: a number, or a word that starts a month, weekday, relative day, week,
+        # month or year or ordinal form; every reading holds one, the other words only join or qualify
+        self.anchors: list[int] = []
+        heads, memo = lex.heads, lex.memo
+        for i, t in enumerate(toks):
+            if t.kind == "word":
+                got = memo.get(t.text)
+                if got is None:
+                    got = self._word_candidates(t.text)
+                cands, anchor = got
+            else:
+                cands = [(t.text, heads[t.text])] if t.text in heads else []
+                anchor = t.kind == "num" or t.kind == "nd" or _anchors(cands)
+            self._cands.append(cands)
+            if anchor:
+                self.anchors.append(i)
         self._rel = dict(lex.relative)
         self._dated: dict[tuple[int, bool], _Read | None] = {}
-
-    def anchors(self) -> list[int]:
-        """Tokens that may anchor a date: a number, or a word that starts a month, weekday, relative day,
-        week, month or year or ordinal form. Every reading holds one; the other words only join or qualify."""
-        out = []
-        for i, (t, cands) in enumerate(zip(self.toks, self._cands, strict=True)):
-            if t.kind == "num" or t.kind == "nd" or any(not _ANCHORS.isdisjoint(tables) for _, tables in cands):
-                out.append(i)
-        return out
 
     def may_start(self, i: int) -> bool:
         """Every date expression starts with a number or a lexicon word."""
@@ -186,16 +197,14 @@ class _Reader:
                 out.extend(rest[len(q) :] for q in self.lex.proclitics if rest.startswith(q) and len(rest) > len(q) + 1)
         return out
 
-    def _candidates(self, tok: DateToken) -> list[tuple[str, Mapping[str, int]]]:
-        heads = self.lex.heads
-        if tok.kind != "word":
-            return [(tok.text, heads[tok.text])] if tok.text in heads else []
+    def _word_candidates(self, word: str) -> tuple[list[tuple[str, Mapping[str, int]]], bool]:
+        """A word's look-up candidates and whether it may anchor a date, memoised in the lexicon."""
         memo = self.lex.memo
-        got = memo.get(tok.text)
-        if got is None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            got = memo[tok.text] = [(w, heads[w]) for w in self._variants(tok.text) if w in heads]
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        heads = self.lex.heads
+        cands = [(w, heads[w]) for w in self._variants(word) if w in heads]
+        got = memo[word] = (cands, _anchors(cands))
         return got
 
     def match(self, name: str, table: Mapping[Key, _V], i: int) -> tuple[_V, int] | None:
@@ -648,12 +657,11 @@ class _Resolver:
 
 def find_dates(text: str, lex: DateLexicon, published: datetime.date | None) -> list[DateMention]:
     """Every date expression in `text` (rasad-normalised), resolved against `published` where relative."""
-    toks = list(date_tokens(lex.fold(text)))
+    toks = date_token_list(lex.fold(text))
     reader = _Reader(toks, lex)
-    anchors = reader.anchors()
-    if not anchors:
+    if not reader.anchors:
         return []
-    anchors.append(1 << 62)  # past the end
+    anchors = [*reader.anchors, 1 << 62]  # and one past the end
     resolver = _Resolver(lex, published)
     out: list[DateMention] = []
     i = a = 0
