@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from rasad.lexicon import fold
 from rasad.records import Entity
 from rasad.store.db import StoreError, now
@@ -287,6 +285,8 @@ class _NameIndex:
         keys = self._keys.get(script)
         if not keys:
             return []
+        from rapidfuzz import fuzz, process  # loaded when a name is first compared, not by every command
+
         found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=50)
         return [(self._items[script][i], float(score)) for _, score, i in found]
 

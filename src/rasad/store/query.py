@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rasad.store import actors
 from rasad.store.db import StoreError
 from rasad.store.textfold import fold_text, fold_with_offsets, name_key
 
@@ -82,6 +81,8 @@ def where_clause(conn: sqlite3.Connection, f: EventFilter) -> tuple[str, list[ob
         where.append("e.id IN (SELECT event_id FROM event_states WHERE state = ?)")
         args.append(s.upper())
     if f.actor:
+        from rasad.store import actors  # the registry (and its fuzzy matcher) only for this filter: fast start-up
+
         ids = actors.actor_ids_for(conn, f.actor)
         where.append(
             "e.id IN (SELECT p.event_id FROM event_participants p JOIN entities en ON en.id = p.entity_id "
