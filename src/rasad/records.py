@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 ENTITY_TYPES = ("PERSON", "COUNTRY", "PLACE", "ORG")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """A piece of the original text and its code point offsets (a named tuple: built for every mention)."""
+
     text: str
     start: int
     end: int

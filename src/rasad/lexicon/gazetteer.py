@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from rasad.lexicon import fold
@@ -40,6 +40,8 @@ class Match(NamedTuple):  # built for every match in every article: a tuple is c
 
 
 TrieNode = dict[str, tuple["TrieNode", tuple[Entry, ...]]]
+Slot = tuple[TrieNode, tuple[Entry, ...]]  # a node's children and the entries that end at it
+STARTS_MEMO = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,9 @@ class Gazetteer:
     # stopped inside a compound (گفت in گفت‌وگو) and is rejected
     suffixes: frozenset[str] = frozenset()
     size: int = 0
+    # token key -> the trie slots its candidates open (most: none). A pure function of the key within one
+    # language, memoised because words repeat; cleared when it reaches STARTS_MEMO entries
+    starts: dict[str, tuple[Slot, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return self.size
@@ -138,20 +143,41 @@ def _walk(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int, slot: tuple[
 
 def matches_at(gz: Gazetteer, tokens: Sequence[Token], i: int, end: int) -> list[Match]:
     """Every entry that matches starting at token i (not crossing `end`), longest first."""
-    return _matches_from(gz, tokens, i, end, [None] * len(tokens))
-
-
-def _matches_from(
-    gz: Gazetteer, tokens: Sequence[Token], i: int, end: int, words: list[tuple[str, ...] | None]
-) -> list[Match]:
     tok = tokens[i]
     if tok.glued:
         return []  # the second half of a joined word does not start an entry
-    trie = gz.trie
-    for c in tok.stems:
-        slot = trie.get(c)
-        if slot is None:
-            continue
+    return _matches_from(gz, tokens, i, end, [None] * len(tokens), _slots(gz, tok))
+
+
+def _slots(gz: Gazetteer, tok: Token) -> tuple[Slot, ...]:
+    """The trie slots the token's candidates open, in candidate order (memoised by key)."""
+    memo = gz.starts
+    got = memo.get(tok.key)
+    if got is None:
+        if len(memo) >= STARTS_MEMO:
+            memo.clear()
+        trie = gz.trie
+        got = memo[tok.key] = tuple(s for c in tok.stems if (s := trie.get(c)) is not None)
+    return got
+
+
+def _next_words(tokens: Sequence[Token], j: int, words: list[tuple[str, ...] | None]) -> tuple[str, ...]:
+    ws = words[j]
+    if ws is None:
+        t = tokens[j]
+        ws = words[j] = t.stems if t.key in t.stems else (t.key, *t.stems)
+    return ws
+
+
+def _matches_from(
+    gz: Gazetteer,
+    tokens: Sequence[Token],
+    i: int,
+    end: int,
+    words: list[tuple[str, ...] | None],
+    slots: tuple[Slot, ...],
+) -> list[Match]:
+    for slot in slots:
         child, ends = slot
         if not ends:
             # no entry is this one word: the common case (في، در، وزير) fails at the next word, checked here
@@ -159,11 +185,7 @@ def _matches_from(
             j = i + 1
             if j >= end or not child:
                 continue
-            ws = words[j]
-            if ws is None:
-                t = tokens[j]
-                ws = words[j] = t.stems if t.key in t.stems else (t.key, *t.stems)
-            for w in ws:
+            for w in _next_words(tokens, j, words):
                 if w in child:
                     break
             else:
@@ -177,31 +199,27 @@ def _matches_from(
 def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[Match]:
     """All matches in tokens[start:end], every start position, all kinds."""
     out: list[Match] = []
-    trie = gz.trie
+    memo = gz.starts
     words: list[tuple[str, ...] | None] = [None] * len(tokens)  # per token, the words it may stand for
     for i in range(start, end):
         t = tokens[i]
         if t.glued or t.kind == "punct":
             continue
-        # most words start no entry: a dictionary test per candidate before any walk; and of those that do,
-        # most (في، در، وزير) start only longer entries that the next word does not continue
-        for c in t.stems:
-            slot = trie.get(c)
-            if slot is None:
+        # most words open no slot of the trie (one memo look-up); of those that do, most (في، در، وزير) start
+        # only longer entries that the next word does not continue
+        slots = memo.get(t.key)
+        if slots is None:
+            slots = _slots(gz, t)
+        if not slots:
+            continue
+        if len(slots) == 1 and not slots[0][1]:
+            j = i + 1
+            if j >= end:
                 continue
-            if not slot[1] and len(t.stems) == 1:
-                j = i + 1
-                if j >= end:
-                    break
-                ws = words[j]
-                if ws is None:
-                    nt = tokens[j]
-                    ws = words[j] = nt.stems if nt.key in nt.stems else (nt.key, *nt.stems)
-                child = slot[0]
-                if not any(w in child for w in ws):
-                    break
-            out.extend(_matches_from(gz, tokens, i, end, words))
-            break
+            child = slots[0][0]
+            if not any(w in child for w in _next_words(tokens, j, words)):
+                continue
+        out.extend(_matches_from(gz, tokens, i, end, words, slots))
     return out
 
 
