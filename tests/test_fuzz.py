@@ -365,7 +365,7 @@ def test_fuzzer_checks_catch_a_broken_span(pipeline: Pipeline) -> None:
     assert doc.entities and fuzz.span_problems(doc, text) == []
     e = doc.entities[0]
     m = e.mentions[0]
-    shifted = replace(e, mentions=(replace(m, start=m.start + 1, end=m.end + 1),))
+    shifted = replace(e, mentions=(m._replace(start=m.start + 1, end=m.end + 1),))
     assert fuzz.span_problems(replace(doc, entities=(shifted,)), text)
 
 
