@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rasad.records import DateValue, Document, Entity, Event, Span
-from rasad.scale.rows import document_from_rows
+from rasad.scale.rows import document_from_rows, entity_from_row
 from rasad.store.db import now, transaction
 from rasad.store.ingest import IngestStats, ingest_documents
 
@@ -102,19 +102,8 @@ def _span(text: str | None, start: int | None, end: int | None) -> Span | None:
 
 
 def _entity(r: dict[str, Any]) -> Entity:
-    return Entity(
-        id=str(r["local_id"]),
-        type=str(r["type"]),
-        name=str(r["name"]),
-        native=str(r["native"]),
-        country=r["country"],
-        role=r["role"],
-        kb_id=r["kb_id"],
-        mentions=tuple(Span(str(m["text"]), int(m["start"]), int(m["end"])) for m in r["mentions"] or ()),
-        key=str(r["key"] or ""),
-        role_key=r["role_key"],
-        sector=r["sector"],
-    )
+    """An exported entity row (its document-local id in `local_id`) as the Spark rows' reader builds it."""
+    return entity_from_row({**r, "entity_id": r["local_id"]})
 
 
 def _event(r: dict[str, Any]) -> Event:
