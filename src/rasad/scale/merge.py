@@ -20,7 +20,8 @@ another through a report outside the block (or an office filled in by such a rep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -77,10 +78,12 @@ def story_events(doc: Document, key: OrderKey) -> list[StoryEvent]:
     return out
 
 
-def _person_actors(block: Sequence[StoryEvent]) -> dict[tuple[str, int], int]:
+def _person_actors(block: Sequence[StoryEvent], conn: sqlite3.Connection) -> dict[tuple[str, int], int]:
     """(document uid, entity position) -> actor id, from the store's registry over the persons of `block`.
 
     Persons matter only between documents: with persons in one document at most, each gets its own id.
+    `conn` is an empty store; the registry is built in a transaction that is rolled back, so that every
+    block starts from an empty registry without the cost of creating a store for each.
     """
     doc_order: dict[str, int] = {}
     persons: dict[tuple[str, int], tuple[str, Entity]] = {}
@@ -91,7 +94,7 @@ def _person_actors(block: Sequence[StoryEvent]) -> dict[tuple[str, int], int]:
                 persons.setdefault((ev.doc_uid, pos), (ev.lang, ent))
     if len({doc for doc, _ in persons}) < 2:
         return {k: i for i, k in enumerate(persons)}
-    conn = connect(MEMORY).conn
+    conn.execute("BEGIN")
     try:
         out: dict[tuple[str, int], int] = {}
         # in ingest order: documents as they come, a document's entities in its order, as the store stores them
@@ -102,12 +105,16 @@ def _person_actors(block: Sequence[StoryEvent]) -> dict[tuple[str, int], int]:
                 out[k] = actor
         return out
     finally:
-        conn.close()
+        conn.execute("ROLLBACK")
 
 
-def _facts(block: Sequence[StoryEvent]) -> tuple[list[stories.Facts], list[str | None]]:
-    """The store's `Facts` of every record of a block, and each record's when-date."""
-    actor_of = _person_actors(block)
+def _facts(
+    block: Sequence[StoryEvent], actor_of: Mapping[tuple[str, int], int]
+) -> tuple[list[stories.Facts], list[str | None]]:
+    """The store's `Facts` of every record of a block, and each record's when-date.
+
+    `actor_of` identifies the persons (`_person_actors`); empty, the facts name no persons.
+    """
     doc_no: dict[str, int] = {}
     facts: list[stories.Facts] = []
     whens: list[str | None] = []
@@ -157,13 +164,12 @@ class _Story:
         return stories.StoryFacts(sid, frozenset(self.documents), tuple(self.places), tuple(self.persons))
 
 
-def _merge_block(block: Sequence[StoryEvent]) -> list[list[int]]:
-    """Stories of one block (records in ingest order) as lists of indices into it: the loop of `stories.assign`."""
-    if len({ev.doc_uid for ev in block}) < 2:
-        return [[i] for i in range(len(block))]  # records of one document never share a story
-    facts, whens = _facts(block)
-    found: list[_Story] = []
-    story_of: list[int] = []
+def _candidates(facts: Sequence[stories.Facts], whens: Sequence[str | None]) -> list[set[int]]:
+    """For every record, the earlier records of the block whose dates let them be reports of its event.
+
+    They depend on dates only (`stories.candidate_window`, `stories.candidate_mds`), not on persons.
+    """
+    out: list[set[int]] = []
     by_when: dict[str, list[int]] = {}
     by_md: dict[str, list[int]] = {}
     for i, f in enumerate(facts):
@@ -178,7 +184,33 @@ def _merge_block(block: Sequence[StoryEvent]) -> list[list[int]]:
             days, yearless_only = mds
             for md in days:
                 cands.update(c for c in by_md.get(md, ()) if not yearless_only or facts[c].day_start is None)
-        gaps = stories.story_gaps(f, ((story_of[c], facts[c]) for c in cands))
+        out.append(cands)
+        if whens[i]:
+            by_when.setdefault(str(whens[i]), []).append(i)
+        if f.md:
+            by_md.setdefault(f.md, []).append(i)
+    return out
+
+
+def _merge_block(block: Sequence[StoryEvent], conn: Callable[[], sqlite3.Connection]) -> list[list[int]]:
+    """Stories of one block (records in ingest order) as lists of indices into it: the loop of `stories.assign`.
+
+    `conn` gives the empty store the actor registry runs in (`_person_actors`).
+    """
+    if len({ev.doc_uid for ev in block}) < 2:
+        return [[i] for i in range(len(block))]  # records of one document never share a story
+    facts, whens = _facts(block, {})
+    cands = _candidates(facts, whens)
+    # persons only decide between stories a record could join: when no record of the block agrees with
+    # an earlier one in type, states, code and dates (`story_gaps`, which reads no persons), every record
+    # is a story of its own and the registry need not run
+    if not any(stories.story_gaps(facts[i], ((0, facts[c]) for c in cs)) for i, cs in enumerate(cands) if cs):
+        return [[i] for i in range(len(block))]
+    facts, whens = _facts(block, _person_actors(block, conn()))
+    found: list[_Story] = []
+    story_of: list[int] = []
+    for i, f in enumerate(facts):
+        gaps = stories.story_gaps(f, ((story_of[c], facts[c]) for c in cands[i]))
         best = stories.choose_story(f, gaps, {sid: found[sid].facts(sid) for sid in gaps})
         if best is None:
             story_of.append(len(found))
@@ -186,10 +218,6 @@ def _merge_block(block: Sequence[StoryEvent]) -> list[list[int]]:
         else:
             story_of.append(best)
         found[story_of[-1]].add(i, f)
-        if whens[i]:
-            by_when.setdefault(str(whens[i]), []).append(i)
-        if f.md:
-            by_md.setdefault(f.md, []).append(i)
     return [s.members for s in found]
 
 
@@ -199,9 +227,20 @@ def merge_blocks(events: Iterable[StoryEvent]) -> list[list[StoryEvent]]:
     for ev in events:
         blocks.setdefault(ev.block, []).append(ev)
     out: list[list[StoryEvent]] = []
-    for block in blocks.values():
-        block.sort(key=lambda e: e.order)
-        out.extend([block[i] for i in story] for story in _merge_block(block))
+    store: list[sqlite3.Connection] = []  # one empty store for every block's registry, made when first needed
+
+    def conn() -> sqlite3.Connection:
+        if not store:
+            store.append(connect(MEMORY).conn)
+        return store[0]
+
+    try:
+        for block in blocks.values():
+            block.sort(key=lambda e: e.order)
+            out.extend([block[i] for i in story] for story in _merge_block(block, conn))
+    finally:
+        for c in store:
+            c.close()
     out.sort(key=lambda s: s[0].order)
     return out
 
