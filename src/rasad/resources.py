@@ -95,6 +95,7 @@ class LangResources:
     place_words: frozenset[str]  # folded locatives, directionals and "capital" words: a city's name follows
     settings: dict[str, str]  # grammar settings (settings.tsv)
     kb_forms: dict[str, str]  # folded name form -> person_id
+    name_suffixes: tuple[str, ...] = ()  # the particles of kind "suffix" (‑زاده، ‑پور): a word ending so is a name
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,8 @@ class Resources:
     arab_style: frozenset[str]  # states whose names are romanised in Arab style
     data_version: str
     load_seconds: float = field(default=0.0, compare=False)
+    # the English words of prefix roles (deputy, acting, former ...): a role phrase and its holder must agree on them
+    role_qualifiers: frozenset[str] = frozenset()
 
 
 def _rows(path: Path, required: tuple[str, ...] = ()) -> list[dict[str, str]]:
@@ -195,6 +198,7 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
             if r["kind"] in ("locative", "directional", "capital")
         ),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
+        name_suffixes=tuple(f for f, (k, _) in particles.items() if k == "suffix"),
     )
 
 
@@ -318,6 +322,7 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         places=places,
         orgs=orgs,
         roles=roles,
+        role_qualifiers=frozenset(w for r in roles.values() if r.kind == "prefix" for w in r.english.split()),
         persons=persons,
         name_units=_name_units(),
         cameo=cameo,

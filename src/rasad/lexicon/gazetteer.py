@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from rasad.lexicon import fold
@@ -42,6 +44,8 @@ class Match(NamedTuple):  # built for every match in every article: a tuple is c
 TrieNode = dict[str, tuple["TrieNode", tuple[Entry, ...]]]
 Slot = tuple[TrieNode, tuple[Entry, ...]]  # a node's children and the entries that end at it
 STARTS_MEMO = 200_000
+_KEY = attrgetter("key")
+_MISS: tuple[Slot, ...] = (({}, ()),)  # a memo look-up that found nothing: truthy, and no real memo value
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +183,10 @@ def _matches_from(
 ) -> list[Match]:
     for slot in slots:
         child, ends = slot
+        j = i + 1
         if not ends:
             # no entry is this one word: the common case (في، در، وزير) fails at the next word, checked here
             # before a walk is set up
-            j = i + 1
             if j >= end or not child:
                 continue
             for w in _next_words(tokens, j, words):
@@ -190,6 +194,14 @@ def _matches_from(
                     break
             else:
                 continue
+        elif not child or j >= end or not any(w in child for w in _next_words(tokens, j, words)):
+            # entries of this one word that no longer entry continues here (the common case: a state, a
+            # trigger): what a walk would find, without setting one up
+            if j < len(tokens):
+                t = tokens[j]
+                if t.glued and t.kind == "word" and t.key not in gz.suffixes:
+                    continue
+            return [Match(e, i, j) for e in reversed(ends)]
         out = _walk(gz, tokens, i, end, slot, words)
         if out:
             return out  # a less stripped candidate that matched wins over more stripping
@@ -201,23 +213,31 @@ def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[M
     out: list[Match] = []
     memo = gz.starts
     words: list[tuple[str, ...] | None] = [None] * len(tokens)  # per token, the words it may stand for
-    for i in range(start, end):
+    # most words open no slot of the trie: their memo look-ups run in C (map), and only the positions whose
+    # look-up is not empty, or not yet memoised (_MISS, truthy), come back to Python (compress)
+    span = tokens if start == 0 and end == len(tokens) else tokens[start:end]
+    looked = list(map(memo.get, map(_KEY, span), repeat(_MISS)))
+    for off in compress(range(len(looked)), looked):
+        i = start + off
         t = tokens[i]
         if t.glued or t.kind == "punct":
             continue
-        # most words open no slot of the trie (one memo look-up); of those that do, most (في، در، وزير) start
-        # only longer entries that the next word does not continue
-        slots = memo.get(t.key)
-        if slots is None:
+        slots = looked[off]
+        if slots is _MISS:
             slots = _slots(gz, t)
-        if not slots:
-            continue
+            if not slots:
+                continue
+        # of the words that open a slot, most (في، در، وزير) start only longer entries that the next word does
+        # not continue
         if len(slots) == 1 and not slots[0][1]:
             j = i + 1
             if j >= end:
                 continue
             child = slots[0][0]
-            if not any(w in child for w in _next_words(tokens, j, words)):
+            for w in _next_words(tokens, j, words):
+                if w in child:
+                    break
+            else:
                 continue
         out.extend(_matches_from(gz, tokens, i, end, words, slots))
     return out

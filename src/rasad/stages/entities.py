@@ -89,7 +89,13 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     """(entity matches, other matches: triggers, topics, markers) over the whole document."""
     lr = res.langs[doc.lang]
     tokens = doc.tokens
-    found = longest_per_kind([m for m in scan(lr.gazetteer, tokens, 0, len(tokens)) if _article_agrees(m, tokens, lr)])
+    found = longest_per_kind(
+        [
+            m
+            for m in scan(lr.gazetteer, tokens, 0, len(tokens))
+            if m.entry.kind != "ROLE" or _article_agrees(m, tokens, lr)
+        ]
+    )
     # sentence boundaries: a match must not cross one
     sent_of = _sentence_index(doc)
     found = [m for m in found if sent_of[m.i] == sent_of[m.j - 1]]
@@ -166,8 +172,7 @@ def _locative_proclitic(tok: Token, word: str, lr: LangResources) -> bool:
 def _sentence_index(doc: Doc) -> list[int]:
     out = [0] * (len(doc.tokens) + 1)
     for si, s in enumerate(doc.sentences):
-        for k in range(s.tok_start, s.tok_end):
-            out[k] = si
+        out[s.tok_start : s.tok_end] = [si] * (s.tok_end - s.tok_start)  # a slice: no loop over tokens
     return out
 
 
@@ -325,8 +330,8 @@ def _name_like(t: Token, lr: LangResources, res: Resources, covered: Container[i
         return 2 if u is not None and u.count >= 3 else 0
     if u is not None:
         return 3 if u.count >= 3 else 2
-    for form, (kind, _latin) in lr.particles.items():
-        if kind == "suffix" and len(t.key) > len(form) + 2 and t.key.endswith(form):
+    for form in lr.name_suffixes:
+        if len(t.key) > len(form) + 2 and t.key.endswith(form):
             return 3
     return 1
 
@@ -396,9 +401,9 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
     sent_end = [0] * (len(tokens) + 1)
     sent_start = [0] * (len(tokens) + 1)
     for s in doc.sentences:
-        for k in range(s.tok_start, s.tok_end):
-            sent_end[k] = s.tok_end
-            sent_start[k] = s.tok_start
+        n = s.tok_end - s.tok_start
+        sent_end[s.tok_start : s.tok_end] = [s.tok_end] * n
+        sent_start[s.tok_start : s.tok_end] = [s.tok_start] * n
     roles = role_phrases(tokens, sel, res, lr, sent_end, [m for m in other if m.entry.kind == "REF"])
     covered: set[int] = set()
     for m in sel:

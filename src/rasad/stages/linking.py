@@ -183,34 +183,15 @@ def link(doc: Doc, res: Resources) -> Doc:
     country_at = {m.i: m.entry.key for m in sel if m.entry.kind == "COUNTRY"}
     for m in sel:
         k = m.entry.kind
+        # an entity named again is found by its key before anything is built for it
         if k == "COUNTRY":
-            c = res.countries.get(m.entry.key)
-            d = draft(
-                f"C:{m.entry.key}",
-                _Draft(
-                    "COUNTRY",
-                    m.entry.key,
-                    m.entry.form,
-                    m.entry.key,
-                    name=c.name if c else m.entry.key,
-                    kb_id=(c.qid or None) if c else None,
-                ),
-            )
+            dk = f"C:{m.entry.key}"
+            d = drafts.get(dk) or draft(dk, _country_draft(m, res))
             if m.entry.attr("sub") == "name" and d.native != m.entry.form and not d.named:
                 d.native, d.named = m.entry.form, True  # the state's name, not an adjective, is its native form
         elif k == "PLACE":
-            p = res.places.get(m.entry.key)
-            d = draft(
-                f"P:{m.entry.key}",
-                _Draft(
-                    "PLACE",
-                    m.entry.key,
-                    m.entry.form,
-                    p.country if p else None,
-                    name=p.latin if p else m.entry.key,
-                    kb_id=(p.qid or None) if p else None,
-                ),
-            )
+            dk = f"P:{m.entry.key}"
+            d = drafts.get(dk) or draft(dk, _place_draft(m, res))
         elif k == "ORG":
             o = res.orgs.get(m.entry.key)
             country = (o.country or None) if o else None
@@ -219,8 +200,9 @@ def link(doc: Doc, res: Resources) -> Doc:
                 # organisation does not (اتحادیه اروپا علیه ایران is the EU acting against Iran)
                 country = _adjacent_country(m, country_at)
             key = f"{country}:{m.entry.key}" if country and o and not o.country else m.entry.key
-            d = draft(
-                f"O:{key}",
+            dk = f"O:{key}"
+            d = drafts.get(dk) or draft(
+                dk,
                 _Draft(
                     "ORG",
                     key,
@@ -246,7 +228,7 @@ def link(doc: Doc, res: Resources) -> Doc:
     named_roles |= {
         (rp.i, rp.j) for rp in roles if rp.j in starts or (rp.i in ends and rp.anchor_kind != "counterpart")
     }
-    qualifiers = {w for r in res.roles.values() if r.kind == "prefix" for w in r.english.split()} if roles else set()
+    qualifiers = res.role_qualifiers
     for rp in roles:
         if (rp.i, rp.j) in named_roles:
             continue
@@ -291,6 +273,22 @@ def link(doc: Doc, res: Resources) -> Doc:
         mentions.append(mention(m, tokens))
     mentions.sort(key=lambda x: (x.tok_start, -x.tok_end))
     return replace(doc, entities=tuple(entities), mentions=tuple(mentions))
+
+
+def _country_draft(m: Match, res: Resources) -> _Draft:
+    c = res.countries.get(m.entry.key)
+    return _Draft(
+        "COUNTRY", m.entry.key, m.entry.form, m.entry.key, name=c.name if c else m.entry.key,
+        kb_id=(c.qid or None) if c else None,
+    )
+
+
+def _place_draft(m: Match, res: Resources) -> _Draft:
+    p = res.places.get(m.entry.key)
+    return _Draft(
+        "PLACE", m.entry.key, m.entry.form, p.country if p else None, name=p.latin if p else m.entry.key,
+        kb_id=(p.qid or None) if p else None,
+    )
 
 
 def _adjacent_country(m: Match, country_at: dict[int, str]) -> str | None:
@@ -350,7 +348,7 @@ def _persons(doc: Doc, persons: list[PersonMention], res: Resources, lr: LangRes
     return out
 
 
-def _role_holder(rp: RolePhrase, persons: list[_Draft], qualifiers: set[str]) -> _Draft | None:
+def _role_holder(rp: RolePhrase, persons: list[_Draft], qualifiers: frozenset[str]) -> _Draft | None:
     """The one person of the article an unnamed role phrase refers to ("the Russian minister", "وزیر کشور").
 
     `qualifiers` are the words of prefix roles (deputy, acting, former ...), which must agree."""
@@ -394,14 +392,16 @@ def _corefer_surnames(
         return
     # where each first word of a name form occurs (as the word or a clitic-stripped candidate): one pass
     where: dict[str, list[int]] = {}
+    isdisjoint = firsts.isdisjoint
     for i, t in enumerate(tokens):
-        if t.kind == "word":
-            k = t.key
-            if k in firsts:
-                where.setdefault(k, []).append(i)
-            for c in t.stems:
-                if c != k and c in firsts:
-                    where.setdefault(c, []).append(i)
+        k = t.key
+        if t.kind != "word" or (k not in firsts and isdisjoint(t.stems)):
+            continue  # most words: two look-ups, no loop over their stems
+        if k in firsts:
+            where.setdefault(k, []).append(i)
+        for c in t.stems:
+            if c != k and c in firsts:
+                where.setdefault(c, []).append(i)
     covered = {k for d in drafts.values() for i, j in d.tok_spans for k in range(i, j)}
     for d, forms in wanted:
         for form in forms:
