@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
-import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from rasad.pipeline import Pipeline
 
 PROGRESS_AFTER = 20  # documents; a progress bar for fewer only flickers
-CHUNKSIZE = 16
 SAMPLES_FILE = "samples.jsonl"
 
 
@@ -56,21 +54,17 @@ def analyze_one(pipeline: Pipeline, doc: InputDoc, lang: str | None) -> Outcome:
     return Outcome(doc.doc_id, line, result.lang, len(result.warnings))
 
 
-# The pipeline of a worker process. Set only inside pool workers by `_init_worker`, never in the parent:
-# a Pool initializer has no other place to leave per-process state for the task function.
-_worker_pipeline: Pipeline | None = None
+@dataclass(frozen=True, slots=True)
+class _ExtractFactory:
+    """What each worker of the pool (`rasad.scale.pool`) runs: the pipeline, returning the document's JSON
+    line, so that the parent process only writes lines. Picklable for any start method."""
 
+    lang: str | None = None
 
-def _init_worker() -> None:
-    global _worker_pipeline
-    from rasad.pipeline import Pipeline
+    def __call__(self) -> Callable[[InputDoc], Outcome]:
+        from rasad.pipeline import Pipeline
 
-    _worker_pipeline = Pipeline.load()
-
-
-def _analyze_in_worker(job: tuple[InputDoc, str | None]) -> Outcome:
-    assert _worker_pipeline is not None, "worker used without _init_worker"
-    return analyze_one(_worker_pipeline, job[0], job[1])
+        return functools.partial(analyze_one, Pipeline.load(), lang=self.lang)
 
 
 def iter_outcomes(
@@ -85,20 +79,11 @@ def iter_outcomes(
         for doc in docs:
             yield analyze_one(pipeline, doc, lang)
         return
-    # Batches bound memory (Pool.imap alone would read the whole input ahead of the workers); the next
-    # batch is submitted before the current one is drained so that the workers never wait for the parent.
-    batch_size = workers * CHUNKSIZE * 4
-    it = iter(docs)
-    with multiprocessing.get_context().Pool(workers, initializer=_init_worker) as pool:
-        pending: Iterator[Outcome] | None = None
-        while True:
-            batch = [(d, lang) for d in islice(it, batch_size)]
-            submitted = pool.imap(_analyze_in_worker, batch, chunksize=CHUNKSIZE) if batch else None
-            if pending is not None:
-                yield from pending
-            if submitted is None:
-                return
-            pending = submitted
+    from rasad.scale.pool import Failed, outcomes  # the one process pool of rasad (also `rasad ingest`)
+
+    for out in outcomes(docs, workers, _ExtractFactory(lang)):
+        # analyze_one catches what the analysis raises; a Failed is what escaped it (the JSON encoding)
+        yield Outcome(out.name, None, error=out.reason) if isinstance(out, Failed) else out
 
 
 # --------------------------------------------------------------------------- reporting

@@ -32,7 +32,7 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from rasad.records import Document, InputDoc
 
@@ -41,6 +41,9 @@ INFLIGHT_PER_WORKER = 4
 
 Analyzer = Callable[[InputDoc], Document]
 AnalyzerFactory = Callable[[], Analyzer]
+# the pool runs any per-document function, not only rasad's analysis: `rasad extract` has its workers
+# return each document's JSON line, so that the parent only writes
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def analyze_one(analyze: Analyzer, inp: InputDoc) -> Outcome:
+def analyze_one(analyze: Callable[[InputDoc], R], inp: InputDoc) -> R | Failed:
     try:
         return analyze(inp)
     except Exception as e:  # one bad document must not stop a corpus: it is reported with its reason
@@ -133,7 +136,7 @@ def dumps(value: object) -> bytes:
 # The analyser of a worker process, built by its initializer. Never set in the parent process: a pool
 # initializer has no other place to leave per-process state for the task function (and the factory,
 # which may be a closure when the pool forks, need not be pickled with every task).
-_WORKER: list[Analyzer] = []
+_WORKER: list[Callable[[InputDoc], Any]] = []
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -144,7 +147,7 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(factory: AnalyzerFactory, parent: int) -> None:
+def _init_worker(factory: Callable[[], Callable[[InputDoc], Any]], parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _WORKER.append(factory())  # at start, so that the first chunks do not all wait on loading at once
 
@@ -157,14 +160,16 @@ def _run_chunk(chunk: list[InputDoc]) -> bytes:
 def outcomes(
     inputs: Iterable[InputDoc],
     processes: int,
-    factory: AnalyzerFactory,
+    factory: Callable[[], Callable[[InputDoc], R]],
     *,
     chunksize: int = CHUNKSIZE,
     start_method: str | None = None,
     ahead: int = 0,
-) -> Generator[Outcome, None, None]:
+) -> Generator[R | Failed, None, None]:
     """One `Document` (or `Failed`) per input, in input order: analysed in this process when `processes`
-    is 0, else in that many worker processes (the factory runs once in each).
+    is 0, else in that many worker processes (the factory runs once in each). Any factory of a
+    per-document function may stand for rasad's (`PipelineFactory`): one result of it (or a `Failed`)
+    per input.
 
     `start_method` is a multiprocessing start method ("fork", "forkserver", "spawn"); the platform's
     default when None. With "fork" the factory may be any callable; otherwise it must be picklable.
@@ -197,7 +202,7 @@ def outcomes(
         while more and len(pending) < inflight:
             more = submit()
         while pending:
-            done: list[Outcome] = pickle.loads(pending.popleft().result())
+            done: list[R | Failed] = pickle.loads(pending.popleft().result())
             if more:
                 more = submit()
             yield from done
