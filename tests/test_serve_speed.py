@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -18,12 +19,19 @@ from types import ModuleType
 import pytest
 
 from rasad.pipeline import Pipeline
+from rasad.serve import app as app_module
 from rasad.serve import queries
 from rasad.serve.app import create_app
-from rasad.serve.site import Cache
+from rasad.serve.labels import load_labels
+from rasad.serve.site import ACTORS_PER_PAGE, Cache
 from rasad.store.query import EventFilter, make_filter
 from test_serve_corpus import build_corpus
 
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's notice about httpx's successor
+    from fastapi.testclient import TestClient
+
+BASE = "http://127.0.0.1"
 LOAD_SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "load.py"
 
 
@@ -68,6 +76,26 @@ def test_aggregates_over_threads_equal_those_on_one_connection(db: Path) -> None
         assert queries.actor_links(conn, EventFilter(limit=None))[0], "the corpus has actors meeting"
 
 
+def test_actor_links_count_the_events_each_pair_of_actors_shares(db: Path) -> None:
+    with contextlib.closing(queries.connect_readonly(db)) as conn:
+        members: dict[tuple[int, str], set[int]] = {}
+        for ev, type_, actor_id in conn.execute(
+            "SELECT p.event_id, e.type, en.actor_id FROM event_participants p JOIN entities en ON en.id = p.entity_id "
+            "JOIN events e ON e.id = p.event_id WHERE en.actor_id IS NOT NULL"
+        ):
+            members.setdefault((int(ev), str(type_)), set()).add(int(actor_id))
+        keys = {int(i): str(k) for i, k in conn.execute("SELECT id, key FROM actors")}
+        expected: dict[tuple[str, str, str], int] = {}
+        for (_, type_), ids in members.items():
+            present = sorted(keys[i] for i in ids)
+            for i, a in enumerate(present):
+                for b in present[i + 1 :]:
+                    expected[(a, b, type_)] = expected.get((a, b, type_), 0) + 1
+        links, names = queries.actor_links(conn, EventFilter(limit=None))
+        assert {(x.a, x.b, x.type): x.events for x in links} == expected and expected
+        assert set(names) == {k for a, b, _ in expected for k in (a, b)}
+
+
 def test_actor_event_counts_match_a_direct_count(db: Path) -> None:
     with contextlib.closing(queries.connect_readonly(db)) as conn:
         pairs = [(int(i), int(n)) for i, n in conn.execute("SELECT actor_id, count(*) FROM entities "
@@ -81,6 +109,93 @@ def test_actor_event_counts_match_a_direct_count(db: Path) -> None:
             ).fetchone()[0]
             assert counts[actor_id] == direct
         assert any(counts.values())
+
+
+def test_top_actors_are_those_in_most_events(db: Path) -> None:
+    with contextlib.closing(queries.connect_readonly(db)) as conn:
+        direct = [
+            (str(k), int(n))
+            for k, n in conn.execute(
+                "SELECT a.key, count(DISTINCT p.event_id) AS n FROM actors a JOIN entities en ON en.actor_id = a.id "
+                "JOIN event_participants p ON p.entity_id = en.id WHERE a.type != 'STATE' GROUP BY a.id "
+                "ORDER BY n DESC, a.key"
+            )
+        ]
+        assert len(direct) < 40, "every actor is a candidate in this corpus"
+        assert [(a.key, a.events) for a in queries.top_actors(conn, 10)] == direct[:10] and direct
+
+
+def test_actor_list_ranks_actors_by_the_entities_naming_them(db: Path) -> None:
+    with contextlib.closing(queries.connect_readonly(db)) as conn:
+        for type_ in (None, "PERSON", "STATE"):
+            direct = [
+                str(k)
+                for (k,) in conn.execute(
+                    "SELECT a.key FROM actors a JOIN entities en ON en.actor_id = a.id WHERE a.merged_into IS NULL "
+                    "AND (? IS NULL OR a.type = ?) GROUP BY a.id ORDER BY count(*) DESC, a.key",
+                    (type_, type_),
+                )
+            ]
+            listing, total = queries.actor_list(conn, q=None, type_=type_, limit=3, offset=1)
+            assert [a.key for a in listing] == direct[1:4] and total == len(direct) > 1, type_
+
+
+def test_actor_roles_and_documents_as_the_entities_say(db: Path) -> None:
+    labels = load_labels()
+    with contextlib.closing(queries.connect_readonly(db)) as conn:
+        keys = [(str(k), int(i)) for k, i in conn.execute("SELECT key, id FROM actors WHERE merged_into IS NULL")]
+        seen_role = False
+        for key, actor_id in keys:
+            view = queries.actor(conn, key, state_names=labels.countries)
+            roles = [
+                (str(r), f, last, int(n))
+                for r, f, last, n in conn.execute(
+                    "SELECT en.role, min(d.published_day), max(d.published_day), count(DISTINCT d.id) FROM entities en "
+                    "JOIN documents d ON d.id = en.document_id WHERE en.actor_id = ? AND en.role IS NOT NULL "
+                    "GROUP BY en.role ORDER BY min(d.published_day), en.role",
+                    (actor_id,),
+                )
+            ]
+            docs = conn.execute(
+                "SELECT count(DISTINCT document_id) FROM entities WHERE actor_id = ?", (actor_id,)
+            ).fetchone()[0]
+            assert [(r.role, r.first, r.last, r.documents) for r in view.roles] == roles, key
+            assert view.documents == docs, key
+            seen_role = seen_role or bool(roles)
+        assert seen_role, "the corpus has actors with roles"
+
+
+def test_actor_page_holds_what_each_query_gives(db: Path) -> None:
+    labels = load_labels()
+    with contextlib.closing(queries.connect_readonly(db)) as conn:
+        keys = [str(k) for (k,) in conn.execute("SELECT key FROM actors WHERE merged_into IS NULL")]
+        assert any(k.isalpha() for k in keys) and any(":" in k for k in keys), "states and other actors"
+        assert queries.roles(conn, ()) == ((), 0)  # a state named only through its officials: no entities
+        for key in keys:
+            page = queries.actor_page(conn, queries.find(conn, key, state_names=labels.countries))
+            assert page.view == queries.actor(conn, key, state_names=labels.countries), key
+            assert (page.types, page.months) == queries.actor_event_counts(conn, page.view), key
+            assert page.others == queries.counterparts(conn, page.view), key
+            assert page.recent == queries.rows(conn, page.view.where, page.view.args, limit=25), key
+
+
+def test_an_actors_latest_events_whichever_way_they_are_found(db: Path) -> None:
+    labels = load_labels()
+    walked = sorted_ = 0
+    with contextlib.closing(queries.connect_readonly(db)) as conn:
+        size = conn.execute("SELECT max(id) FROM events").fetchone()[0]
+        keys = [str(k) for (k,) in conn.execute("SELECT key FROM actors WHERE merged_into IS NULL")]
+        for key in keys:
+            view = queries.actor(conn, key, state_names=labels.countries)
+            events = sum(queries.actor_event_counts(conn, view)[0].values())
+            for limit in range(1, events + 2):
+                expected = queries.rows(conn, view.where, view.args, limit=limit)
+                assert queries.latest_of_actor(conn, view, events, limit) == expected, (key, limit)
+                if events * events * 10 >= limit * size:
+                    walked += 1
+                else:
+                    sorted_ += 1
+    assert walked and sorted_, "both ways tried"
 
 
 def test_months_are_counted_as_the_dates_say(db: Path) -> None:
@@ -169,6 +284,40 @@ def test_warm_computes_again_once_the_store_has_changed_and_settled(db: Path) ->
         site.stop()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_start_up_computes_the_aggregates_before_the_first_request(db: Path) -> None:
+    app = create_app(db)
+    site = app.state.site
+    keys = [("overview",), ("facets",), ("actors", "", "", 1, ACTORS_PER_PAGE), ("links", "actors", (), None, None)]
+    assert not any(site.cache.fresh(k) for k in keys)
+    with TestClient(app, base_url=BASE) as client:  # runs the application's start-up, as an ASGI server does
+        assert all(site.cache.fresh(k) for k in keys)
+        assert client.get("/").status_code == 200
+        thread = site.warm()
+        assert site.warm() is thread and thread.is_alive(), "started once, and still watching the store"
+    thread.join(5)
+    assert not thread.is_alive(), "stopped with the application"
+
+
+def test_start_up_waits_a_bounded_time_for_the_warm_up(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(db)
+    site = app.state.site
+    release = threading.Event()
+
+    def stuck() -> queries.Overview:
+        release.wait(10)
+        raise RuntimeError("never computed")
+
+    monkeypatch.setattr(site, "overview", stuck)
+    monkeypatch.setattr(app_module, "WARM_WAIT", 0.2)
+    t = time.monotonic()
+    try:
+        with TestClient(app, base_url=BASE) as client:
+            assert time.monotonic() - t < 5
+            assert client.get("/events").status_code == 200, "served while the warm-up goes on"
+    finally:
+        release.set()
 
 
 def test_load_script_refuses_other_machines(load_script: ModuleType) -> None:

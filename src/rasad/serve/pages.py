@@ -263,26 +263,24 @@ def actor_page(request: Request, key: str) -> HTMLResponse:
     t = site.translator(request)
     with site.conn() as conn:
         try:
-            view = queries.actor(conn, key, state_names=site.labels.countries)
+            found = queries.find(conn, key, state_names=site.labels.countries)
         except StoreError as e:
             raise not_found(str(e)) from None
-        types, months = queries.actor_event_counts(conn, view)
-        others = queries.counterparts(conn, view)
-        bins, _ = charts.bin_months(months, list(site.labels.types))
-        recent = queries.rows(conn, view.where, view.args, limit=25)
-    if view.actor.key != key:
-        # a merged actor's old key, or a name: show the page under the key that stands for it now
-        return cast(HTMLResponse, RedirectResponse(actor_href(view.actor.key), status_code=307))
+        if found.actor.key != key:
+            # a merged actor's old key, or a name: show the page under the key that stands for it now
+            return cast(HTMLResponse, RedirectResponse(actor_href(found.actor.key), status_code=307))
+        data = queries.actor_page(conn, found, recent=25)
+    bins, _ = charts.bin_months(data.months, list(site.labels.types))
     return site.render(
         request,
         "actor.html",
-        view=view,
-        types=types,
-        type_max=max(types.values(), default=0),
-        others=others,
+        view=data.view,
+        types=data.types,
+        type_max=max(data.types.values(), default=0),
+        others=data.others,
         timeline=charts.timeline_svg(bins, site.colours, title=t("actor.timeline")),
         timeline_types=_legend(site, [c for b in bins for c in b.counts]),
-        recent=recent,
+        recent=data.recent,
         hbar=charts.hbar,
     )
 

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -211,10 +211,12 @@ def top_actors(
     """The persons and organisations taking part in most events, among the `candidates` named in most
     documents (those come from the entity index alone; counting the events of every actor would join every
     participant of every event). Actors named but in no event are left out."""
+    # counted per actor in the entity index, for persons and organisations only: the states' entities (the
+    # most numerous) are never read, nor grouped (an actor without entities ranks last and has no events)
     found = conn.execute(
-        "SELECT a.id, a.key, a.name, a.type, a.country, a.role, x.n FROM (SELECT actor_id, count(*) AS n "
-        "FROM entities WHERE actor_id IS NOT NULL GROUP BY actor_id) x JOIN actors a ON a.id = x.actor_id "
-        "WHERE a.type != 'STATE' ORDER BY x.n DESC, a.key LIMIT ?",
+        "SELECT a.id, a.key, a.name, a.type, a.country, a.role, "
+        "(SELECT count(*) FROM entities en WHERE en.actor_id = a.id) AS n FROM actors a "
+        "WHERE a.type != 'STATE' ORDER BY n DESC, a.key LIMIT ?",
         (max(limit, candidates),),
     ).fetchall()
     events = event_counts(conn, [(int(r[0]), int(r[6])) for r in found], connect=connect)
@@ -584,9 +586,10 @@ class ActorView:
     args: tuple[object, ...] = field(repr=False, default=())
 
 
-def actor(conn: sqlite3.Connection, ref: str, *, state_names: dict[str, str] | None = None) -> ActorView:
-    """An actor by key or name, with its name forms and roles; a state that takes part in events but never
-    reached the registry (named only through its officials) is shown too when `state_names` knows its code."""
+def find(conn: sqlite3.Connection, ref: str, *, state_names: dict[str, str] | None = None) -> ActorView:
+    """An actor by key or name, with its name forms, without its roles (`actor` adds them); a state that
+    takes part in events but never reached the registry (named only through its officials) is found too
+    when `state_names` knows its code."""
     try:
         a = find_actor(conn, ref)
     except StoreError:
@@ -607,18 +610,6 @@ def actor(conn: sqlite3.Connection, ref: str, *, state_names: dict[str, str] | N
             ids,
         )
     )
-    roles = tuple(
-        RoleSpell(str(r[0]), r[1], r[2], int(r[3]))
-        for r in conn.execute(
-            "SELECT en.role, min(d.published_day), max(d.published_day), count(DISTINCT d.id) FROM entities en "
-            f"JOIN documents d ON d.id = en.document_id WHERE en.actor_id IN ({marks}) AND en.role IS NOT NULL "
-            "GROUP BY en.role ORDER BY min(d.published_day), en.role",
-            ids,
-        )
-    )
-    docs = int(
-        conn.execute(f"SELECT count(DISTINCT document_id) FROM entities WHERE actor_id IN ({marks})", ids).fetchone()[0]
-    )
     args: tuple[object, ...]
     if a.type == "STATE":
         where, args = "e.id IN (SELECT event_id FROM event_states WHERE state = ?)", (a.key,)
@@ -628,7 +619,56 @@ def actor(conn: sqlite3.Connection, ref: str, *, state_names: dict[str, str] | N
             f"WHERE en.actor_id IN ({marks}))"
         )
         args = ids
-    return ActorView(a, ids, variants, roles, docs, where, args)
+    return ActorView(a, ids, variants, (), 0, where, args)
+
+
+def roles(conn: sqlite3.Connection, ids: Sequence[int]) -> tuple[tuple[RoleSpell, ...], int]:
+    """The roles of the actors `ids` (with the first and last day of the documents giving each), and the
+    number of documents naming them."""
+    if not ids:
+        return (), 0
+    # the entities read once (a random row each): the roles, then the documents naming them (last row)
+    found = conn.execute(
+        f"WITH ent AS MATERIALIZED (SELECT role, document_id FROM entities WHERE actor_id IN ({_marks(len(ids))})) "
+        "SELECT ent.role, min(d.published_day), max(d.published_day), count(DISTINCT ent.document_id) FROM ent "
+        "JOIN documents d ON d.id = ent.document_id WHERE ent.role IS NOT NULL GROUP BY ent.role "
+        "UNION ALL SELECT NULL, NULL, NULL, count(DISTINCT document_id) FROM ent",
+        list(ids),
+    ).fetchall()
+    spells = [RoleSpell(str(r[0]), r[1], r[2], int(r[3])) for r in found[:-1]]
+    # as SQLite orders them: a role without a dated document first
+    return tuple(sorted(spells, key=lambda r: (r.first is not None, r.first or "", r.role))), int(found[-1][3])
+
+
+def actor(conn: sqlite3.Connection, ref: str, *, state_names: dict[str, str] | None = None) -> ActorView:
+    """An actor by key or name, with its name forms and roles (see `find`)."""
+    view = find(conn, ref, state_names=state_names)
+    spells, docs = roles(conn, view.ids)
+    return replace(view, roles=spells, documents=docs)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorPage:
+    view: ActorView  # with its roles
+    types: dict[str, int]
+    months: dict[tuple[str, str], int]
+    others: list[ActorCount]
+    recent: list[Row]
+
+
+def actor_page(conn: sqlite3.Connection, view: ActorView, *, recent: int = 25) -> ActorPage:
+    """What an actor's page shows, for an actor from `find`: its roles, its events by type and month, the
+    actors it meets most, its latest events. On one connection: the roles read on a second one, in a thread,
+    cost more CPU (about 15%, at 100,000 events) than they saved in time on a busy two-core machine."""
+    spells, docs = roles(conn, view.ids)
+    types, months = actor_event_counts(conn, view)
+    return ActorPage(
+        replace(view, roles=spells, documents=docs),
+        types,
+        months,
+        counterparts(conn, view),
+        latest_of_actor(conn, view, sum(types.values()), recent),
+    )
 
 
 def actor_event_counts(conn: sqlite3.Connection, view: ActorView) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
@@ -644,6 +684,18 @@ def actor_event_counts(conn: sqlite3.Connection, view: ActorView) -> tuple[dict[
         if month and not historical:
             months[(str(month), str(t))] = months.get((str(month), str(t)), 0) + int(n)
     return dict(sorted(types.items(), key=lambda kv: -kv[1])), months
+
+
+def latest_of_actor(conn: sqlite3.Connection, view: ActorView, events: int, limit: int = 25) -> list[Row]:
+    """The actor's `limit` latest events (it has `events` in all), as table rows, newest first."""
+    size = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])  # an end of the key: no scan
+    # Walking the date index from the newest end meets `limit` of a busy actor's events after about
+    # limit * size / events entries, each checked against its event ids without reading a row; sorting reads
+    # the date of every one of its events. The walk wins by far once events² reaches limit * size / 10.
+    if events * events * 10 < limit * size:
+        return rows(conn, view.where, view.args, limit=limit)
+    sql = f"SELECT e.id FROM events e INDEXED BY events_when WHERE {view.where} ORDER BY {DEFAULT_ORDER} LIMIT ?"
+    return rows_by_id(conn, [int(r[0]) for r in conn.execute(sql, (*view.args, limit))])
 
 
 def counterparts(conn: sqlite3.Connection, view: ActorView, limit: int = 15) -> list[ActorCount]:
@@ -701,14 +753,17 @@ def actor_list(
         where.append("(a.id IN (SELECT actor_id FROM actor_names WHERE folded LIKE ?) OR a.key = ?)")
         args += [f"%{key}%", q.strip().upper()]
     cond = " AND ".join(where)
-    # the actors wanted first, then their entities counted (an index range each); one pass gives both the
-    # number of actors and the page (there are far fewer actors than entities)
-    ranked = conn.execute(
-        "SELECT x.actor_id, x.n FROM (SELECT actor_id, count(*) AS n FROM entities WHERE actor_id IN "
-        f"(SELECT a.id FROM actors a WHERE {cond}) GROUP BY actor_id) x JOIN actors a ON a.id = x.actor_id "
-        "ORDER BY x.n DESC, a.key",
-        args,
-    ).fetchall()
+    # the actors wanted first, then their entities counted (an index range each, nothing grouped); one pass
+    # gives both the number of actors named somewhere and the page (there are far fewer actors than entities)
+    ranked = [
+        r
+        for r in conn.execute(
+            "SELECT a.id, (SELECT count(*) FROM entities en WHERE en.actor_id = a.id) AS n FROM actors a "
+            f"WHERE {cond} ORDER BY n DESC, a.key",
+            args,
+        )
+        if r[1]
+    ]
     total = len(ranked)
     shown = ranked[offset : offset + limit]
     info = {
@@ -780,15 +835,15 @@ def actor_links(
     """
     where, args = query.where_clause(conn, f)
     selected = "" if where == "1" else f"AND p.event_id IN (SELECT e.id {_from(where)}WHERE {where}) "
-    # an actor may stand twice in an event (two of its entities): min/max tell events of one actor from
-    # the rest without a DISTINCT sort per event, and the sets are made here
+    # an actor may stand twice in an event (two of its entities): the sets are made here, and events of one
+    # actor dropped here (only those of one participant in SQL: a count is the cheapest aggregate, and
+    # min/max to tell the others cost more, at 100,000 events, than grouping them with the rest)
     sql = (
         "SELECT e.type, x.actors, count(*) FROM (SELECT p.event_id AS ev, group_concat(en.actor_id) AS actors, "
-        "min(en.actor_id) AS lo, max(en.actor_id) AS hi "
-        "FROM event_participants p INDEXED BY sqlite_autoindex_event_participants_1 "
+        "count(*) AS n FROM event_participants p INDEXED BY sqlite_autoindex_event_participants_1 "
         "CROSS JOIN entities en ON en.id = p.entity_id "
         f"WHERE en.actor_id IS NOT NULL AND p.event_id BETWEEN ? AND ? {selected}GROUP BY p.event_id) x "
-        "CROSS JOIN events e ON e.id = x.ev WHERE x.lo != x.hi GROUP BY 1, 2"
+        "CROSS JOIN events e ON e.id = x.ev WHERE x.n > 1 GROUP BY 1, 2"
     )
     # two separate aggregates: SQLite reads each from one end of the primary key, not by a scan
     lo, hi = conn.execute(
@@ -812,8 +867,9 @@ def actor_links(
     sets: dict[tuple[str, tuple[int, ...]], int] = {}
     for found in in_parallel(conn, connect, [part(a, b) for a, b in ranges]):
         for t, actors_, n in found:
-            key = (t, tuple(sorted({int(a) for a in actors_.split(",")})))
-            sets[key] = sets.get(key, 0) + n
+            members = tuple(sorted({int(a) for a in actors_.split(",")}))
+            if len(members) > 1:
+                sets[(t, members)] = sets.get((t, members), 0) + n
     groups: list[tuple[str, list[int], int]] = []
     events_of: dict[int, int] = {}
     for (t, members), n in sets.items():

@@ -224,6 +224,9 @@ class Site:
         self._pipeline: Pipeline | None = pipeline
         self._pipeline_lock = threading.Lock()
         self._stopping = threading.Event()  # ends the thread of `warm`
+        self._warm_lock = threading.Lock()
+        self._warm_thread: threading.Thread | None = None
+        self._warmed = threading.Event()  # the first pass of `warm` is over (computed, or failed)
         # fail at start-up, with the store's own message, rather than on the first request
         connect_readonly(settings.db_path).close()
 
@@ -278,8 +281,12 @@ class Site:
             self.env.get_template(name)
 
     def warm(self, *, follow: bool = True, poll: float = 2.0, settle: float = 5.0) -> threading.Thread:
-        """Compile the templates and compute the overview, the first page of actors and the default networks
-        in the background, so that the first visitor does not wait for them on a big store.
+        """Compile the templates and compute the overview, the filter form's values, the first page of actors
+        and the default networks in a background thread, so that no visitor waits for them on a big store.
+
+        A fixed amount of work whatever the visitors (about a second at 100,000 events); `wait_warm` waits
+        for it (the application's start-up does, before the server accepts a connection). Started once: a
+        second call returns the thread of the first.
 
         With `follow`, the thread then watches the store and computes the same fixed set again once the
         store has changed and stayed unchanged for `settle` seconds (an ingest finished): the first visitor
@@ -294,9 +301,14 @@ class Site:
                 self.links(kind, EventFilter(limit=None))
 
         def run() -> None:
-            self.compile_templates()
             done = self.cache.token()
-            compute()
+            try:
+                self.compile_templates()
+                compute()
+            except Exception:
+                pass  # the page that needs the result meets the failure, with its own error page
+            finally:
+                self._warmed.set()
             seen, since = done, time.monotonic()
             while follow and not self._stopping.wait(poll):
                 now = self.cache.token()
@@ -309,9 +321,15 @@ class Site:
                     except Exception:
                         continue  # the next visitor of that page meets the failure, with its own error page
 
-        thread = threading.Thread(target=run, name="rasad-warm", daemon=True)
-        thread.start()
-        return thread
+        with self._warm_lock:
+            if self._warm_thread is None:
+                self._warm_thread = threading.Thread(target=run, name="rasad-warm", daemon=True)
+                self._warm_thread.start()
+            return self._warm_thread
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Wait, `timeout` seconds at most, for the first pass of `warm`; whether it is over."""
+        return self._warmed.wait(timeout)
 
     def stop(self) -> None:
         """End the watching thread of `warm` (at its next poll)."""
