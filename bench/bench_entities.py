@@ -82,11 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<19} best {best[name]:.2f} ms CPU per 500 words (rounds: {', '.join(f'{x:.2f}' for x in v)})")
     verdict = "met" if added <= TARGET_MS else "NOT met"
     print(f"entity recognition  adds {added:.2f} ms CPU per 500-word article (target {TARGET_MS:g} ms: {verdict})")
-    print(
-        "load average        before {:.2f} / {:.2f} / {:.2f}, after {:.2f} / {:.2f} / {:.2f} ({} cores)".format(
-            *load_before, *load_after, os.cpu_count()
-        )
-    )
+    before, after = (" / ".join(f"{x:.2f}" for x in load) for load in (load_before, load_after))
+    print(f"load average        before {before}, after {after} (1/5/15 min; {os.cpu_count()} cores)")
     return 0
 
 
