@@ -25,22 +25,9 @@ WARMUP = 20
 
 def _articles(n: int, words: int, seed: int) -> list[tuple[str, str | None]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is a folder of scripts, not a package
-    from generate import generate
+    from generate import articles
 
-    out: list[tuple[str, str | None]] = []
-    pending: dict[str, list[dict[str, str | None]]] = {}  # language -> documents not yet long enough
-    for d in generate(10**9, seed):
-        lang = "fa" if "_fa_" in str(d["id"]) else "ar"
-        parts = pending.setdefault(lang, [])
-        parts.append(d)
-        text = "\n\n".join(str(p["text"]) for p in parts)
-        if len(text.split()) < words:
-            continue
-        del pending[lang]
-        out.append((text, parts[0]["published"]))
-        if len(out) == n:
-            break
-    return out
+    return [(str(a["text"]), a["published"]) for a in articles(n, words, seed)]
 
 
 def main(argv: list[str] | None = None) -> int:

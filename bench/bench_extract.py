@@ -45,36 +45,23 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is a folder of scripts, not a package
-    from generate import generate
+    from generate import articles
 
     from rasad.pipeline import Pipeline
     from rasad.records import InputDoc
 
     def docs(n: int, seed: int) -> list[InputDoc]:
-        out: list[InputDoc] = []
-        pending: dict[str, list[dict[str, str | None]]] = {}  # language -> documents not yet long enough
-        for d in generate(10**9, seed):
-            lang = "fa" if "_fa_" in str(d["id"]) else "ar"
-            parts = pending.setdefault(lang, [])
-            parts.append(d)
-            text = "\n\n".join(str(p["text"]) for p in parts)
-            if len(text.split()) < args.words:
-                continue
-            del pending[lang]
-            first = parts[0]
-            out.append(
-                InputDoc(
-                    doc_id=str(first["id"]),
-                    text=text,
-                    title=first["title"],
-                    published=first["published"],
-                    source=first["source"],
-                    url=first["url"],
-                )
+        return [
+            InputDoc(
+                doc_id=str(a["id"]),
+                text=str(a["text"]),
+                title=a["title"],
+                published=a["published"],
+                source=a["source"],
+                url=a["url"],
             )
-            if len(out) == n:
-                return out
-        return out
+            for a in articles(n, args.words, seed)
+        ]
 
     until = STAGES[args.stages]
     t = time.perf_counter()

@@ -180,6 +180,25 @@ def generate(n: int, seed: int = 0) -> Iterator[dict[str, str | None]]:
         }
 
 
+def articles(n: int, words: int, seed: int = 0) -> Iterator[dict[str, str | None]]:
+    """N articles of at least `words` words: consecutive generated documents of one language joined (by blank
+    lines), each with the metadata of its first document. `words` 0 gives the documents as they are."""
+    pending: dict[str, list[dict[str, str | None]]] = {}  # language -> documents not yet long enough
+    made = 0
+    for d in generate(10**9, seed):
+        if made == n:
+            return
+        lang = "fa" if "_fa_" in str(d["id"]) else "ar"
+        parts = pending.setdefault(lang, [])
+        parts.append(d)
+        text = "\n\n".join(str(p["text"]) for p in parts)
+        if len(text.split()) < words:
+            continue
+        del pending[lang]
+        made += 1
+        yield {**parts[0], "text": text}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("n", type=int, help="number of documents")
