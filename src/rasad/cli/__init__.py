@@ -18,7 +18,7 @@ COMMANDS: dict[str, str] = {
     "demo": "rasad.cli.extract:demo",
     "data": "rasad.cli.data:data",
     "ingest": "rasad.cli.store:ingest",
-    "events": "rasad.cli.store:events",
+    "events": "rasad.cli.events:events",
     "stories": "rasad.cli.store:stories_cmd",
     "show": "rasad.cli.store:show",
     "actors": "rasad.cli.store:actors",

@@ -1,64 +1,31 @@
-"""Corpus commands: `rasad ingest`, `events`, `stories`, `show`, `actors`, `search`, `export`.
+"""Corpus commands: `rasad ingest`, `stories`, `show`, `actors`, `search`, `export` (`events`: `rasad.cli.events`).
 
 A thin shell over `rasad.store`: every command opens the database, calls the library and prints.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+# `rasad events` and the pieces every corpus command shares live in their own module (fast start-up);
+# `rasad.cli.monitor` and `rasad.cli.serve` import the option, the default and the filters from here
+from rasad.cli.events import DEFAULT_DB as DEFAULT_DB
+from rasad.cli.events import _db_option, _filter, _json, _open, _who, filter_options
 from rasad.store import query
-from rasad.store.db import StoreError, connect, describe_error
+from rasad.store.db import describe_error
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from rasad.records import Document
     from rasad.store.ingest import IngestStats
-
-DEFAULT_DB = "rasad.db"
-
-_db_option = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False),
-    default=DEFAULT_DB,
-    envvar="RASAD_DB",
-    show_default=True,
-    help="The corpus database (also $RASAD_DB).",
-)
-
-
-@contextmanager
-def _open(db: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-    """The store, for writing or (never writing it, so that a read-only file can be read) for reading.
-
-    Every database error becomes one line saying what is wrong and what to do; no traceback.
-    """
-    try:
-        opened = connect(db, create=write, migrate=write, readonly=not write)
-    except StoreError as e:
-        raise click.ClickException(str(e)) from None
-    if opened.migrated_from is not None:
-        click.echo(f"rasad: upgraded {db} from schema {opened.migrated_from}; backup in {opened.backup}", err=True)
-    try:
-        yield opened.conn
-    except StoreError as e:
-        raise click.ClickException(str(e)) from None
-    except sqlite3.Error as e:
-        raise click.ClickException(describe_error(db, e)) from None
-    finally:
-        opened.conn.close()
 
 
 def _console() -> Console:
@@ -161,117 +128,7 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int | None
         sys.exit(1)
 
 
-# --------------------------------------------------------------------------- filters
-
-
-def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The event filters shared by `events`, `stories` and `export`."""
-    opts = [
-        click.option("--dyad", metavar="IRN-TJK", help="Exactly these states, in any order."),
-        click.option("--state", multiple=True, metavar="ISO3", help="Involving this state (repeat: all of them)."),
-        click.option("--actor", metavar="KEY|NAME", help="With this actor as a source or target (see `rasad actors`)."),
-        click.option("--type", "type_", multiple=True, metavar="PLOVER", help="PLOVER event type (repeatable)."),
-        click.option("--cameo", multiple=True, metavar="CODE", help="CAMEO code; two digits for a whole root."),
-        click.option("--topic", multiple=True, help="rasad topic, e.g. drug_trafficking (repeatable)."),
-        click.option("--context", multiple=True, help="PLOVER context, e.g. terrorism (repeatable)."),
-        click.option("--since", metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
-        click.option("--until", metavar="DATE", help="Up to this date, inclusive."),
-        click.option("--lang", multiple=True, help="Language of the report (repeatable)."),
-        click.option("--outlet", multiple=True, help="Outlet or agency (repeatable)."),
-        click.option("--story", metavar="S<n>", help="Records of this story."),
-        click.option("--news/--background", "news", default=None, help="Only news, or only background (historical)."),
-        click.option("--text", metavar="WORDS", help="Reported in a document containing these words."),
-    ]
-    for opt in reversed(opts):
-        f = opt(f)
-    return f
-
-
-def _filter(kw: dict[str, Any], limit: int | None, offset: int = 0) -> query.EventFilter:
-    news = kw.pop("news", None)
-    try:
-        return query.make_filter(
-            dyad=kw.pop("dyad"),
-            state=kw.pop("state"),
-            actor=kw.pop("actor"),
-            type=kw.pop("type_"),
-            cameo=kw.pop("cameo"),
-            topic=kw.pop("topic"),
-            context=kw.pop("context"),
-            since=kw.pop("since"),
-            until=kw.pop("until"),
-            lang=kw.pop("lang"),
-            outlet=kw.pop("outlet"),
-            story=kw.pop("story"),
-            historical=None if news is None else not news,
-            text=kw.pop("text"),
-            limit=limit,
-            offset=offset,
-        )
-    except StoreError as e:
-        raise click.BadParameter(str(e)) from None
-
-
-def _who(ps: Sequence[query.Participant]) -> str:
-    return ", ".join(p.name for p in ps)
-
-
-# --------------------------------------------------------------------------- events / stories / show
-
-_CSV_COLUMNS = (
-    "id", "story", "date", "date_basis", "type", "mode", "cameo", "dyad", "source", "target", "location",
-    "topics", "context", "historical", "confidence", "lang", "outlet", "document", "document_name", "url",
-    "evidence",
-)  # fmt: skip
-
-
-def _print_events(rows: list[query.EventRow], fmt: str, total: int) -> None:
-    if fmt == "json":
-        for r in rows:
-            click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
-        return
-    if fmt == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(_CSV_COLUMNS)
-        for r in rows:
-            d = r.to_dict()
-            w.writerow([";".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                        for v in (d[c] for c in _CSV_COLUMNS)])  # fmt: skip
-        return
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("event", "date", "type", "cameo", "dyad", "who", "where", "lang", "outlet", "story"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        who = _who(r.sources) + (f" → {_who(r.targets)}" if r.targets else "")
-        date = (r.date or "") + ("*" if r.date_basis == "published" else "") + (" (bg)" if r.historical else "")
-        table.add_row(
-            r.uid, date, r.type + (f"/{r.mode}" if r.mode else ""), r.cameo or "", "-".join(r.dyad), who,
-            r.location or "", r.lang, r.outlet or "", f"S{r.story}" if r.story is not None else "",
-        )  # fmt: skip
-    console = _console()
-    console.print(table)
-    note = f"{len(rows)} of {total} events" + (" (* date of publication: undated in the text)" if rows else "")
-    click.echo(note, err=True)
-
-
-@click.command()
-@filter_options
-@_db_option
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="0 for all.")
-@click.option("--offset", type=click.IntRange(min=0), default=0)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-    help="json: one object a line.",
-)  # fmt: skip
-def events(db: str, limit: int, offset: int, fmt: str, **kw: Any) -> None:
-    """List event records (one per report), latest first."""
-    f = _filter(kw, limit or None, offset)
-    with _open(db) as conn:
-        rows = query.events(conn, f)
-        total = query.count_events(conn, f) if fmt == "table" else len(rows)
-    _print_events(rows, fmt, total)
+# --------------------------------------------------------------------------- stories / show
 
 
 def print_stories(stories: Sequence[query.Story], console: Console | None = None) -> None:
@@ -307,7 +164,7 @@ def stories_cmd(db: str, min_reports: int, limit: int, fmt: str, **kw: Any) -> N
         sts = query.stories(conn, f, min_reports=min_reports)
     if fmt == "json":
         for st in sts:
-            click.echo(json.dumps(_story_dict(st), ensure_ascii=False))
+            click.echo(_json(_story_dict(st)))
         return
     print_stories(sts)
 
@@ -335,7 +192,7 @@ def show(ref: str, db: str, fmt: str) -> None:
     with _open(db) as conn:
         st = query.show(conn, ref)
     if fmt == "json":
-        click.echo(json.dumps(_story_dict(st), ensure_ascii=False, indent=2))
+        click.echo(_json(_story_dict(st), indent=2))
         return
     from rich.text import Text
 
@@ -395,7 +252,7 @@ def actors(
     if fmt == "json":
         for a in rows:
             click.echo(
-                json.dumps(
+                _json(
                     {
                         "id": a.actor.key,
                         "type": a.actor.type,
@@ -406,8 +263,7 @@ def actors(
                         "documents": a.documents,
                         "events": a.events,
                         "variants": [{"name": v.name, "script": v.script, "lang": v.lang} for v in a.variants],
-                    },
-                    ensure_ascii=False,
+                    }
                 )
             )
         return
@@ -473,7 +329,7 @@ def search(text: tuple[str, ...], db: str, limit: int, fmt: str) -> None:
     if fmt == "json":
         for h in hits:
             click.echo(
-                json.dumps(
+                _json(
                     {
                         "document": h.document,
                         "name": h.name,
@@ -484,8 +340,7 @@ def search(text: tuple[str, ...], db: str, limit: int, fmt: str) -> None:
                         "snippet": h.snippet,
                         "events": list(h.events),
                         "via": h.via,
-                    },
-                    ensure_ascii=False,
+                    }
                 )
             )
         return

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from importlib import resources as importlib_resources
 from pathlib import Path
 
-DATA_DIR = Path(str(importlib_resources.files("rasad") / "data"))
+# rasad/data beside this package (a plain path: importlib.resources costs commands that read names start-up time)
+DATA_DIR = Path(__file__).parent.parent / "data"
 
 
 class DataError(ValueError):

@@ -15,12 +15,14 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasad.lexicon import fold
-from rasad.records import Entity
 from rasad.store.db import StoreError, now
 from rasad.store.textfold import name_key, script_of
+
+if TYPE_CHECKING:  # annotations only: `rasad events --actor` need not load the record types
+    from rasad.records import Entity
 
 # A name this similar (rapidfuzz ratio on name keys, same script) is the same person when country and role agree.
 NAME_SIMILARITY = 88.0

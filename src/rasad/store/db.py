@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources as importlib_resources
 from pathlib import Path
 
 APPLICATION_ID = 1918989156  # 'rasd', also set by migration 1
@@ -67,7 +66,9 @@ def parse_migrations(sql: str) -> tuple[Migration, ...]:
 
 
 def load_migrations() -> tuple[Migration, ...]:
-    text = (importlib_resources.files("rasad.store") / "schema.sql").read_text(encoding="utf-8")
+    # the file beside this module, read directly: importlib.resources would add more start-up to every
+    # command that opens a store than the rest of opening it
+    text = Path(__file__).with_name("schema.sql").read_text(encoding="utf-8")
     return parse_migrations(text)
 
 

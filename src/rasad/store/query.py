@@ -6,10 +6,9 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasad.store.db import StoreError
-from rasad.store.textfold import fold_text, fold_with_offsets, name_key
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -59,6 +58,8 @@ def _in(column: str, values: Sequence[str]) -> str:
 def fts_query(text: str) -> str:
     """An FTS5 query for what a user typed: each word (folded) must occur; a word the folding splits
     (ZWNJ compounds) must occur as a phrase."""
+    from rasad.store.textfold import fold_text  # the letter tables only when searching: fast start-up
+
     parts = []
     for word in text.split():
         tokens = re.findall(r"\w+", fold_text(word))
@@ -69,67 +70,115 @@ def fts_query(text: str) -> str:
     return " ".join(parts)
 
 
-def where_clause(conn: sqlite3.Connection, f: EventFilter) -> tuple[str, list[object]]:
-    """SQL conditions on `events e` for a filter (no other table named: counting needs no join)."""
-    where: list[str] = []
-    args: list[object] = []
+class _Member(NamedTuple):
+    """A set of event ids, as `SELECT {id} FROM {tables} WHERE {cond}`."""
+
+    tables: str
+    id: str
+    cond: str
+    args: tuple[object, ...]
+    unique: bool  # whether it yields each event id at most once
+
+    def select(self) -> str:
+        return f"SELECT {self.id} FROM {self.tables} WHERE {self.cond}"
+
+    def exists(self) -> str:
+        """The test for one record `e`: a seek in the set's primary key, where `select` reads all of it."""
+        return f"EXISTS (SELECT 1 FROM {self.tables} WHERE {self.id} = e.id AND {self.cond})"
+
+
+class _Where(NamedTuple):  # tuples: a dataclass costs start-up time to build, and these never leave the module
+    """A filter as SQL: conditions on columns of `events e`, and sets of event ids a record must be in.
+
+    Kept apart so that a count of records matching only id sets reads those sets' indexes alone,
+    never an events row, and so that a walk down the date index can test each record against the sets.
+    """
+
+    columns: tuple[str, ...]
+    column_args: tuple[object, ...]
+    members: tuple[_Member, ...]
+
+    def sql(self) -> tuple[str, list[object]]:
+        # one id set, intersected in the index, rather than a lookup of every record of the first set
+        conds = [*self.columns]
+        if self.members:
+            conds.append(f"e.id IN ({' INTERSECT '.join(m.select() for m in self.members)})")
+        return (" AND ".join(conds) or "1"), [*self.column_args, *self.member_args()]
+
+    def member_args(self) -> list[object]:
+        return [a for m in self.members for a in m.args]
+
+
+def _where(conn: sqlite3.Connection, f: EventFilter) -> _Where:
+    cols: list[str] = []
+    cargs: list[object] = []
+    members: list[_Member] = []
     if f.dyad:
         states = sorted({s.strip().upper() for s in re.split(r"[-,\s]+", f.dyad) if s.strip()})
-        where.append("e.dyad = ?")
-        args.append("-".join(states))
+        cols.append("e.dyad = ?")
+        cargs.append("-".join(states))
     for s in f.states:
-        where.append("e.id IN (SELECT event_id FROM event_states WHERE state = ?)")
-        args.append(s.upper())
+        members.append(_Member("event_states", "event_id", "state = ?", (s.upper(),), True))
     if f.actor:
         from rasad.store import actors  # the registry (and its fuzzy matcher) only for this filter: fast start-up
 
         ids = actors.actor_ids_for(conn, f.actor)
-        where.append(
-            "e.id IN (SELECT p.event_id FROM event_participants p JOIN entities en ON en.id = p.entity_id "
-            f"WHERE {_in('en.actor_id', [str(i) for i in ids])})"
-        )
-        args += ids
+        # one event may name the actor twice (as source and target, or by two entities)
+        members.append(_Member(
+            "event_participants p JOIN entities en ON en.id = p.entity_id", "p.event_id",
+            _in("en.actor_id", [str(i) for i in ids]), tuple(ids), False,
+        ))  # fmt: skip
     if f.types:
-        where.append(_in("e.type", f.types))
-        args += [t.upper() for t in f.types]
+        cols.append(_in("e.type", f.types))
+        cargs += [t.upper() for t in f.types]
     if f.cameo:
         conds = []
         for code in f.cameo:
             conds.append("e.cameo_root = ?" if len(code) == 2 else "e.cameo = ?")
-            args.append(code)
-        where.append("(" + " OR ".join(conds) + ")")
+            cargs.append(code)
+        cols.append("(" + " OR ".join(conds) + ")")
     if f.topics:
-        where.append(f"e.id IN (SELECT event_id FROM event_topics WHERE {_in('topic', f.topics)})")
-        args += list(f.topics)
+        members.append(_Member("event_topics", "event_id", _in("topic", f.topics), tuple(f.topics), len(f.topics) == 1))
     if f.contexts:
-        where.append(f"e.id IN (SELECT event_id FROM event_contexts WHERE {_in('context', f.contexts)})")
-        args += list(f.contexts)
+        members.append(
+            _Member("event_contexts", "event_id", _in("context", f.contexts), tuple(f.contexts), len(f.contexts) == 1)
+        )
     if f.since:
-        where.append("e.when_date >= ?")
-        args.append(_day_bound(f.since, end=False))
+        cols.append("e.when_date >= ?")
+        cargs.append(_day_bound(f.since, end=False))
     if f.until:
-        where.append("e.when_date <= ?")
-        args.append(_day_bound(f.until, end=True))
+        cols.append("e.when_date <= ?")
+        cargs.append(_day_bound(f.until, end=True))
     if f.langs:
-        where.append(_in("e.lang", f.langs))
-        args += list(f.langs)
+        cols.append(_in("e.lang", f.langs))
+        cargs += list(f.langs)
     if f.outlets:
-        where.append("(" + " OR ".join("e.outlet = ? COLLATE NOCASE" for _ in f.outlets) + ")")
-        args += list(f.outlets)
+        cols.append("(" + " OR ".join("e.outlet = ? COLLATE NOCASE" for _ in f.outlets) + ")")
+        cargs += list(f.outlets)
     if f.story is not None:
-        where.append("e.story_id = ?")
-        args.append(f.story)
+        cols.append("e.story_id = ?")
+        cargs.append(f.story)
     if f.historical is not None:
-        where.append("e.historical = ?")
-        args.append(int(f.historical))
+        cols.append("e.historical = ?")
+        cargs.append(int(f.historical))
     if f.text:
-        where.append("e.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-        args.append(fts_query(f.text))
-    return (" AND ".join(where) or "1"), args
+        cols.append("e.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+        cargs.append(fts_query(f.text))
+    return _Where(tuple(cols), tuple(cargs), tuple(members))
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
+def where_clause(conn: sqlite3.Connection, f: EventFilter) -> tuple[str, list[object]]:
+    """SQL conditions on `events e` for a filter (no other table named: counting needs no join)."""
+    return _where(conn, f).sql()
+
+
+# Query results are named tuples, not dataclasses: immutable all the same, but a dataclass of thirty fields
+# takes milliseconds to build at import, which every `rasad events` paid before printing a line.
+
+
+class Participant(NamedTuple):
+    """An actor taking part in an event record, as source or target."""
+
     role: str  # source | target
     name: str  # the actor's canonical name, else the entity's
     native: str
@@ -140,8 +189,9 @@ class Participant:
     sector: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(NamedTuple):
+    """One event record (one report of an event), with its document's details."""
+
     id: int
     uid: str
     story: int | None
@@ -260,7 +310,7 @@ def _attach(conn: sqlite3.Connection, rows: Sequence[Any]) -> list[EventRow]:
                 location_country=r[12],
                 location_type=r[13],
                 historical=bool(r[14]),
-                confidence=float(r[15]),
+                confidence=round(float(r[15]), 3),  # as in the JSON output (Event.to_dict)
                 evidence=str(r[16]),
                 evidence_start=int(r[17]),
                 evidence_end=int(r[18]),
@@ -280,36 +330,110 @@ def _attach(conn: sqlite3.Connection, rows: Sequence[Any]) -> list[EventRow]:
     return out
 
 
-# A filter matching more records than this is paged by walking the date index (newest first) and testing
-# each record, which finds a page after a few hundred rows; a narrower one is fetched whole and sorted.
+# A filter on id sets (states, actor, topics, contexts) matching more records than this is paged by walking
+# the date index (newest first) and testing each record against the sets (`_walk`), which finds a page after
+# a few hundred rows; a narrower one is fetched whole and sorted. Filters on events columns alone need
+# neither: each such column has an index in date order (see schema.sql), which SQLite's planner picks.
 BROAD = 1000
+
+
+def _count(conn: sqlite3.Connection, w: _Where, cap: int | None = None) -> int:
+    """How many records match, or `cap` when at least that many do (a cap stops counting early)."""
+    limit = "" if cap is None else f" LIMIT {int(cap)}"
+    if w.members and not w.columns:
+        # the id sets alone decide: count them in their own indexes, without reading an events row
+        # (the foreign keys, enforced with ON DELETE CASCADE, keep every id in them a stored event)
+        args = w.member_args()
+        if len(w.members) == 1 and w.members[0].unique:
+            ids = w.members[0].select()
+        elif len(w.members) == 1:
+            ids = f"SELECT DISTINCT event_id FROM ({w.members[0].select()})"
+        else:
+            ids = " INTERSECT ".join(m.select() for m in w.members)
+        sql = f"SELECT count(*) FROM ({ids}{limit})"
+    elif cap is None:
+        # no condition at all: SQLite counts the table's pages without reading its rows
+        where, args = w.sql()
+        sql = "SELECT count(*) FROM events" if where == "1" else f"SELECT count(*) FROM events e WHERE {where}"
+    else:
+        where, args = w.sql()
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where}{limit})"
+    return int(conn.execute(sql, args).fetchone()[0])
+
+
+def _walkable(f: EventFilter, w: _Where) -> bool:
+    """Whether a page of `f` may be found by walking the date index (when its id sets are broad)."""
+    return bool(w.members) and f.limit is not None and f.limit + f.offset < BROAD
+
+
+def _walk(conn: sqlite3.Connection, f: EventFilter, w: _Where, matching: int) -> list[Any] | None:
+    """The page's rows, found by walking the date index newest first and testing each record against the id
+    sets; None when that would walk far (the matches bunched in the past), for the caller to sort instead.
+
+    The walk is bounded to the newest records among which the page would lie eight times over, were the
+    `matching` records spread evenly over time; a bounded walk that finds less than a page gives up.
+    """
+    if f.limit is None:
+        return None
+    want = f.limit + f.offset
+    stored = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    scan = 8 * want * stored // max(matching, 1) + want
+    if scan >= stored:
+        return None
+    floor = conn.execute(
+        "SELECT when_date FROM events INDEXED BY events_when ORDER BY when_date DESC, id DESC LIMIT 1 OFFSET ?",
+        (scan,),
+    ).fetchone()
+    if floor is None or floor[0] is None:  # the bound would reach the undated records: sorting is as cheap
+        return None
+    conds = [*w.columns, *(m.exists() for m in w.members), "e.when_date >= ?"]
+    rows = conn.execute(
+        _ROW_SQL.replace("FROM events e", "FROM events e INDEXED BY events_when")
+        + f"WHERE {' AND '.join(conds)} ORDER BY e.when_date DESC, e.id DESC LIMIT ? OFFSET ?",
+        [*w.column_args, *w.member_args(), floor[0], int(f.limit), int(f.offset)],
+    ).fetchall()
+    return rows if len(rows) == f.limit else None
+
+
+def _page(conn: sqlite3.Connection, f: EventFilter, w: _Where, matching: int | None) -> list[EventRow]:
+    """The records of `f`'s page; `matching` (how many match in all) when the page may be walked to."""
+    rows = _walk(conn, f, w, matching) if matching is not None else None
+    if rows is None:
+        where, args = w.sql()
+        sql = _ROW_SQL + f"WHERE {where} ORDER BY e.when_date DESC, e.id DESC"
+        if f.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args = [*args, int(f.limit), int(f.offset)]
+        rows = conn.execute(sql, args).fetchall()
+    return _attach(conn, rows)
 
 
 def events(conn: sqlite3.Connection, f: EventFilter = EventFilter()) -> list[EventRow]:
     """Event records matching `f`, latest first (undated ones last)."""
-    where, args = where_clause(conn, f)
-    paged = f.limit is not None and f.limit + f.offset < BROAD
-    walk = paged and count_events(conn, f) > BROAD
-    sql = (
-        _ROW_SQL.replace("FROM events e", "FROM events e INDEXED BY events_when" if walk else "FROM events e")
-        + f"WHERE {where} ORDER BY e.when_date DESC, e.id DESC"
-    )
-    if f.limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        args = [*args, int(f.limit), int(f.offset)]
-    return _attach(conn, conn.execute(sql, args).fetchall())
+    w = _where(conn, f)
+    if _walkable(f, w):
+        matching = _count(conn, w, cap=BROAD + 1)  # enough to tell a broad filter; a walk needs no more
+        return _page(conn, f, w, matching if matching > BROAD else None)
+    return _page(conn, f, w, None)
+
+
+def events_page(conn: sqlite3.Connection, f: EventFilter = EventFilter()) -> tuple[list[EventRow], int]:
+    """`events(conn, f)` and how many records match `f` in all (its limit and offset aside), counted once."""
+    w = _where(conn, f)
+    total = _count(conn, w)
+    return _page(conn, f, w, total if _walkable(f, w) and total > BROAD else None), total
 
 
 def count_events(conn: sqlite3.Connection, f: EventFilter = EventFilter()) -> int:
-    where, args = where_clause(conn, f)
-    return int(conn.execute(f"SELECT count(*) FROM events e WHERE {where}", args).fetchone()[0])
+    return _count(conn, _where(conn, f))
 
 
 # --------------------------------------------------------------------------- stories
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(NamedTuple):
+    """One real-world event: every record reporting it."""
+
     id: int
     reports: tuple[EventRow, ...]  # one per reporting document, earliest ingested first
 
@@ -410,8 +534,9 @@ def show(conn: sqlite3.Connection, ref: str) -> Story:
 # --------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
+    """A document found by `search`, with a snippet of its text."""
+
     document: str
     name: str
     title: str | None
@@ -425,6 +550,8 @@ class SearchHit:
 
 def _snippet(text: str, words: Sequence[str], width: int = 90) -> str:
     """About `width` characters of the original text either side of the first word found, cut between words."""
+    from rasad.store.textfold import fold_with_offsets
+
     folded = fold_with_offsets(text)
     start = end = 0
     for w in words:
@@ -444,6 +571,8 @@ def _snippet(text: str, words: Sequence[str], width: int = 90) -> str:
 def search(conn: sqlite3.Connection, text: str, *, limit: int = 20) -> list[SearchHit]:
     """Documents whose text contains every word of `text` in either script's spelling, best first;
     then documents naming an actor one of whose name variants (in any script) contains `text`."""
+    from rasad.store.textfold import fold_text, name_key
+
     query = fts_query(text)
     words = [" ".join(re.findall(r"\w+", fold_text(w))) for w in text.split()]
     hits: list[SearchHit] = []
