@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from rasad.lexicon import fold
@@ -45,6 +45,7 @@ TrieNode = dict[str, tuple["TrieNode", tuple[Entry, ...]]]
 Slot = tuple[TrieNode, tuple[Entry, ...]]  # a node's children and the entries that end at it
 STARTS_MEMO = 200_000
 _KEY = attrgetter("key")
+_I, _J = itemgetter(1), itemgetter(2)  # a Match's first token and end
 _MISS: tuple[Slot, ...] = (({}, ()),)  # a memo look-up that found nothing: truthy, and no real memo value
 
 
@@ -243,6 +244,12 @@ def scan(gz: Gazetteer, tokens: Sequence[Token], start: int, end: int) -> list[M
     return out
 
 
+def _by_start_longest_first(ms: list[Match]) -> None:
+    """Sort by first token, the longer match first: (i, -j) in two stable sorts on C-level keys."""
+    ms.sort(key=_J, reverse=True)
+    ms.sort(key=_I)
+
+
 def longest_per_kind(found: list[Match]) -> list[Match]:
     """Per kind, drop matches inside a longer match of the same kind."""
     by_kind: dict[str, list[Match]] = {}
@@ -250,11 +257,11 @@ def longest_per_kind(found: list[Match]) -> list[Match]:
         by_kind.setdefault(m.entry.kind, []).append(m)
     out: list[Match] = []
     for ms in by_kind.values():
-        ms.sort(key=lambda m: (m.i, -(m.j - m.i)))
+        _by_start_longest_first(ms)
         last_end = -1
         for m in ms:
             if m.i >= last_end:
                 out.append(m)
                 last_end = m.j
-    out.sort(key=lambda m: (m.i, -(m.j - m.i)))
+    _by_start_longest_first(out)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from rasad.lexicon.gazetteer import Match, longest_per_kind, scan
 from rasad.lexicon.tables import has_article
@@ -20,6 +21,7 @@ ENTITY_KINDS = ("PERSON", "ORG", "ROLE", "COUNTRY", "PLACE")
 _PRIORITY = {k: i for i, k in enumerate(ENTITY_KINDS)}
 _QUOTES = frozenset("«»\"'“”")
 _COMMAS = frozenset("،,")
+_FIRST = itemgetter(1)  # a Match's first token
 MAX_NAME = 4
 
 
@@ -53,11 +55,11 @@ def _select(found: list[Match]) -> list[Match]:
     out: list[Match] = []
     for m in ents:
         span = range(m.i, m.j)
-        if any(k in taken for k in span):
+        if not taken.isdisjoint(span):
             continue
         taken.update(span)
         out.append(m)
-    out.sort(key=lambda m: m.i)
+    out.sort(key=_FIRST)
     return out
 
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import compress
+from operator import attrgetter, not_
 
 from rapidfuzz import fuzz, process
 
@@ -14,6 +16,9 @@ from rasad.lexicon.gazetteer import Match
 from rasad.records import Doc, Entity, Mention, Span, Token
 from rasad.resources import LangResources, Resources
 from rasad.stages.entities import PersonMention, RolePhrase, mention, recognise
+
+_KEY, _STEMS = attrgetter("key"), attrgetter("stems")
+_TOK_START, _TOK_END = attrgetter("tok_start"), attrgetter("tok_end")
 
 
 @dataclass(slots=True)
@@ -271,7 +276,9 @@ def link(doc: Doc, res: Resources) -> Doc:
         mentions.append(Mention("ROLE", rp.office, rp.i, rp.j, tokens[rp.i].start, tokens[rp.j - 1].end, attrs))
     for m in other:
         mentions.append(mention(m, tokens))
-    mentions.sort(key=lambda x: (x.tok_start, -x.tok_end))
+    # by start, the longer first; two stable sorts on C-level keys (ties keep their order, as one sort would)
+    mentions.sort(key=_TOK_END, reverse=True)
+    mentions.sort(key=_TOK_START)
     return replace(doc, entities=tuple(entities), mentions=tuple(mentions))
 
 
@@ -392,11 +399,15 @@ def _corefer_surnames(
         return
     # where each first word of a name form occurs (as the word or a clitic-stripped candidate): one pass
     where: dict[str, list[int]] = {}
-    isdisjoint = firsts.isdisjoint
-    for i, t in enumerate(tokens):
+    # the tokens whose key or a stem is such a word, found in C (map, compress): most tokens are not
+    n = len(tokens)
+    hits = set(compress(range(n), map(firsts.__contains__, map(_KEY, tokens))))
+    hits.update(compress(range(n), map(not_, map(firsts.isdisjoint, map(_STEMS, tokens)))))
+    for i in sorted(hits):
+        t = tokens[i]
         k = t.key
-        if t.kind != "word" or (k not in firsts and isdisjoint(t.stems)):
-            continue  # most words: two look-ups, no loop over their stems
+        if t.kind != "word":
+            continue
         if k in firsts:
             where.setdefault(k, []).append(i)
         for c in t.stems:
