@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from pyspark import RDD, StorageLevel
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -117,7 +117,6 @@ ANALYSED = T.StructType(
         ("story_records", T.ArrayType(T.StructType(_fields(("block", _STR), ("data", T.BinaryType()))))),
     )]
 )
-_ASSIGNMENTS = T.StructType(_fields(("event_uid", _STR), ("story_id", _STR)))
 
 
 def _to_row(schema: T.DataType, value: Any) -> Any:
@@ -299,19 +298,24 @@ def analyse(records: DataFrame, factory: AnalyzerFactory) -> DataFrame:
 # --------------------------------------------------------------------------- stories
 
 
-def _merge_group(group: tuple[str, Iterable[bytes]]) -> Iterator[tuple[str, Any]]:
-    events: list[StoryEvent] = [pickle.loads(b) for b in group[1]]
-    for story in merge_blocks(events):
-        row = story_row(story)
-        yield "story", row
-        for ev in story:
-            yield "assign", (ev.uid, row["story_id"])
+def _merge_partition(batches: Iterable[Any]) -> Iterator[Any]:
+    """The stories-table rows of the blocks of one partition, whose records come sorted by block.
 
+    A block is never split across partitions (`repartition` by block), and sorted records let each block
+    be merged as soon as it is read: memory holds one block, not the partition.
+    """
 
-def _story_counts(item: tuple[str, Any]) -> tuple[int, int]:
-    if item[0] != "story":
-        return (0, 0)
-    return (1, int(item[1]["reports"] > 1))
+    def records() -> Iterator[tuple[str, bytes]]:
+        for batch in batches:
+            yield from zip(batch.column("block").to_pylist(), batch.column("data").to_pylist(), strict=True)
+
+    def stories() -> Iterator[dict[str, Any]]:
+        for _, group in itertools.groupby(records(), key=operator.itemgetter(0)):
+            events: list[StoryEvent] = [pickle.loads(data) for _, data in group]
+            for story in merge_blocks(events):
+                yield story_row(story)
+
+    return _arrow_batches(stories(), STORIES)
 
 
 # --------------------------------------------------------------------------- the job
@@ -426,33 +430,30 @@ def run_job(
     analysed = analyse(records, factory or PipelineFactory()).persist(StorageLevel.MEMORY_AND_DISK)
     # where the time goes, step by step; each step is one Spark job (the cache is filled by the first)
     steps: dict[str, float] = {}
-    merged: RDD[tuple[str, Any]] | None = None
+    merged: DataFrame | None = None
     t = time.perf_counter()
     try:
         analysed.count()
         steps["read, drop copies, analyse"] = round(time.perf_counter() - t, 3)
         ok = analysed.filter(F.col("status") == "ok")
         t = time.perf_counter()
+        # the story-matching records go to one partition per block and come sorted by it, all in the JVM (no
+        # Python rows on the way); each partition's blocks are then merged in Python, one at a time
         merged = (
             ok.select(F.explode("story_records").alias("s"))
             .select("s.block", "s.data")
-            .rdd.map(tuple)
-            .groupByKey(numPartitions=n_parts)
-            .flatMap(_merge_group)
-        )
-        merged.persist(StorageLevel.MEMORY_AND_DISK)
-        merged.count()
+            .repartition(n_parts, "block")
+            .sortWithinPartitions("block")
+            .mapInArrow(_merge_partition, STORIES)
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        n_stories = merged.count()
         steps["merge stories"] = round(time.perf_counter() - t, 3)
-        assigned = spark.createDataFrame(merged.filter(lambda x: x[0] == "assign").map(operator.itemgetter(1)),
-                                         _ASSIGNMENTS, verifySchema=False)
+        assigned = merged.select(F.explode("event_uids").alias("event_uid"), "story_id")
         tables = {
             "documents": ok.select(*DOCUMENTS.fieldNames()),
             "entities": ok.select(F.explode("entity_rows").alias("r")).select("r.*"),
             "events": ok.select(F.explode("event_rows").alias("r")).select("r.*").join(assigned, "event_uid", "left"),
-            "stories": spark.createDataFrame(
-                merged.filter(lambda x: x[0] == "story").map(lambda x: _to_row(STORIES, x[1])), STORIES,
-                verifySchema=False,
-            ),
+            "stories": merged,
         }
         mode = "overwrite" if overwrite else "errorifexists"
         files_per_value = max(1, n_parts // FILES_PER_VALUE_DIVISOR)
@@ -462,7 +463,7 @@ def run_job(
             df.write.mode(mode).partitionBy(*PARTITION_COLUMNS).parquet(f"{output}/{name}")
             steps[f"write {name}"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
-        n_stories, several = merged.map(_story_counts).fold((0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1]))
+        several = merged.filter(F.col("reports") > 1).count()
         versions = _versions()
         report: dict[str, Any] = {
             "rasad_version": versions[0],
