@@ -98,10 +98,13 @@ def _person_actors(block: Sequence[StoryEvent], conn: sqlite3.Connection) -> dic
     conn.execute("BEGIN")
     try:
         out: dict[tuple[str, int], int] = {}
+        # one registry for the block, as the store has one for a batch: it keeps the names of each country
+        # indexed as it adds them, instead of reading them all again for every person
+        registry = actors.Registry(conn)
         # in ingest order: documents as they come, a document's entities in its order, as the store stores them
         for k in sorted(persons, key=lambda k: (doc_order[k[0]], k[1])):
             lang, ent = persons[k]
-            actor = actors.resolve_entity(conn, ent, lang)
+            actor = registry.resolve(ent, lang)
             if actor is not None:
                 out[k] = actor
         return out
