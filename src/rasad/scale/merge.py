@@ -171,28 +171,38 @@ class _Story:
 def _candidates(facts: Sequence[stories.Facts], whens: Sequence[str | None]) -> list[set[int]]:
     """For every record, the earlier records of the block whose dates let them be reports of its event.
 
-    They depend on dates only (`stories.candidate_window`, `stories.candidate_mds`), not on persons.
+    They depend on dates only (`stories.candidate_window`, `stories.candidate_mds`), not on persons. In a
+    block of multilateral records they are also found by state: two such records can be one event only when
+    one's states include the other's (`stories.dyads_agree`), so a record whose states share none with this
+    one's is never a candidate, and is not looked at (a busy block holds thousands of records a month).
     """
     out: list[set[int]] = []
-    by_when: dict[str, list[int]] = {}
-    by_md: dict[str, list[int]] = {}
+    by_when: dict[tuple[str, str], list[int]] = {}
+    by_md: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(facts):
+        states = f.dyad.split("-") if stories.is_multilateral(f.dyad) else [f.dyad]
         cands: set[int] = set()
         window = stories.candidate_window(f, whens[i])
         if window:
             lo, hi = date.fromisoformat(window[0]), date.fromisoformat(window[1])
             for k in range((hi - lo).days + 1):
-                cands.update(by_when.get((lo + timedelta(days=k)).isoformat(), ()))
+                day = (lo + timedelta(days=k)).isoformat()
+                for s in states:
+                    cands.update(by_when.get((day, s), ()))
         mds = stories.candidate_mds(f)
         if mds:
             days, yearless_only = mds
             for md in days:
-                cands.update(c for c in by_md.get(md, ()) if not yearless_only or facts[c].day_start is None)
+                for s in states:
+                    cands.update(
+                        c for c in by_md.get((md, s), ()) if not yearless_only or facts[c].day_start is None
+                    )
         out.append(cands)
-        if whens[i]:
-            by_when.setdefault(str(whens[i]), []).append(i)
-        if f.md:
-            by_md.setdefault(f.md, []).append(i)
+        for s in states:
+            if whens[i]:
+                by_when.setdefault((str(whens[i]), s), []).append(i)
+            if f.md:
+                by_md.setdefault((f.md, s), []).append(i)
     return out
 
 
