@@ -184,10 +184,10 @@ def _matches_from(
 ) -> list[Match]:
     for slot in slots:
         child, ends = slot
-        j = i + 1
         if not ends:
             # no entry is this one word: the common case (في، در، وزير) fails at the next word, checked here
             # before a walk is set up
+            j = i + 1
             if j >= end or not child:
                 continue
             for w in _next_words(tokens, j, words):
@@ -195,14 +195,6 @@ def _matches_from(
                     break
             else:
                 continue
-        elif not child or j >= end or not any(w in child for w in _next_words(tokens, j, words)):
-            # entries of this one word that no longer entry continues here (the common case: a state, a
-            # trigger): what a walk would find, without setting one up
-            if j < len(tokens):
-                t = tokens[j]
-                if t.glued and t.kind == "word" and t.key not in gz.suffixes:
-                    continue
-            return [Match(e, i, j) for e in reversed(ends)]
         out = _walk(gz, tokens, i, end, slot, words)
         if out:
             return out  # a less stripped candidate that matched wins over more stripping
