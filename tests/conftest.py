@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,15 @@ SHARED = REPO.parent / "shared"
 SCHEMA_PATH = SHARED / "spec" / "document.schema.json"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _resource_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Built resources are kept in a folder of this test run (not the user's cache), which the commands the
+    tests start in subprocesses inherit: each of them reads the build instead of building again."""
+    os.environ["RASAD_CACHE_DIR"] = str(tmp_path_factory.mktemp("resource-cache"))
+
+
 @pytest.fixture(scope="session")
-def pipeline() -> Pipeline:
+def pipeline(_resource_cache: None) -> Pipeline:
     return Pipeline.load()
 
 

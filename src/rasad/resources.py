@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import hashlib
+import io
+import os
+import pickle
 import sqlite3
+import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from rasad.lexicon import DATA_DIR, charmap, fold, fold_word, lang_dir, read_tsv
 from rasad.lexicon.dates import DateLexicon, load_date_lexicon
@@ -221,19 +230,25 @@ def _article_senses(entries: list[Entry], art: str) -> list[Entry]:
     return out
 
 
+def _names_db() -> Path | None:
+    """The names database arabic-name-romanizer ships, if it is installed."""
+    from importlib.util import find_spec  # finds the package without importing it
+
+    spec = find_spec("arabic_name_romanizer")
+    if spec is None or not spec.origin:
+        return None
+    path = Path(spec.origin).parent / "resources" / "names.sqlite3"
+    return path if path.exists() else None
+
+
 def _name_units() -> dict[str, NameUnit]:
     """Given names and surnames from the database arabic-name-romanizer ships (evidence that a word is a name).
 
     SQLite aggregates the 82,000 rows: per name, its total count, its surname share, and its most frequent Latin
     spelling in Persian-script countries and in Arab countries.
     """
-    try:
-        from importlib.resources import files
-
-        path = Path(str(files("arabic_name_romanizer") / "resources" / "names.sqlite3"))
-    except ModuleNotFoundError:
-        return {}
-    if not path.exists():
+    path = _names_db()
+    if path is None:
         return {}
     fam = "CASE WHEN country IN ('IR', 'AF', 'PK', 'TJ') THEN 'fa' ELSE 'ar' END"
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -279,7 +294,8 @@ def _cameo2plover(path: Path) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
+def build_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
+    """Reads every table and builds the resources (about a second); `load_resources` keeps the result."""
     t0 = time.perf_counter()
     common = DATA_DIR / "common"
     countries = {r["iso3"]: Country(r["iso3"], r["name"], r.get("qid", "")) for r in _rows(common / "countries.tsv")}
@@ -337,9 +353,120 @@ def load_resources(languages: tuple[str, ...] = LANGUAGES) -> Resources:
         data_version=data_version(),
         load_seconds=time.perf_counter() - t0,
     )
+    return res
+
+
+# --------------------------------------------------------------------------- the built resources, kept
+
+
+def cache_dir() -> Path | None:
+    """Where built resources are kept: `$RASAD_CACHE_DIR` ("off" or empty: nowhere), else the user's cache
+    folder (`$XDG_CACHE_HOME/rasad`, by default `~/.cache/rasad`)."""
+    env = os.environ.get("RASAD_CACHE_DIR")
+    if env is not None:
+        return None if env.strip().lower() in ("", "off", "0", "no") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return Path(base) / "rasad"
+    try:
+        return Path.home() / ".cache" / "rasad"
+    except (RuntimeError, KeyError):  # no home folder (a service account): nothing is kept
+        return None
+
+
+def fingerprint(languages: tuple[str, ...] = LANGUAGES, root: Path | None = None) -> str:
+    """What the built resources depend on: every file of the installed package (the language data and the
+    code that reads it and defines its classes), the names database, Python's version and the languages.
+
+    Any change to one of them gives another fingerprint, so a kept build is never used for other data or code.
+    """
+    pkg = root if root is not None else Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((sys.version, pickle.HIGHEST_PROTOCOL, tuple(languages))).encode())
+    for p in sorted(pkg.rglob("*")):
+        if "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo") or not p.is_file():
+            continue
+        data = p.read_bytes()
+        h.update(f"\0{p.relative_to(pkg).as_posix()}\0{len(data)}\0".encode())
+        h.update(data)
+    db = _names_db()
+    if db is not None:
+        st = db.stat()
+        h.update(f"\0{db}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _mapping_proxy(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(d)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles read-only mapping views (the date lexicon's) as the view of a copy of their dict."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is MappingProxyType:
+            return _mapping_proxy, (dict(obj),)
+        return NotImplemented
+
+
+def _read_kept(path: Path) -> Resources | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # a few hundred thousand objects at once: no collection can free any of them
+    try:
+        res = pickle.loads(data)
+    except Exception:  # cut short, or from another build: built afresh and replaced
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return res if isinstance(res, Resources) and res.data_version == data_version() else None
+
+
+def _keep(res: Resources, folder: Path, name: str) -> None:
+    """Writes the build atomically (a reader sees the whole file or none) and removes older builds."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        buf = io.BytesIO()
+        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(res)
+        fd, tmp = tempfile.mkstemp(prefix=".resources-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(buf.getvalue())
+            os.replace(tmp, folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in folder.glob("resources-*.pickle"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):  # a read-only or full disk: the next load builds again
+        pass
+
+
+def load_resources(languages: tuple[str, ...] = LANGUAGES, *, keep: bool = True) -> Resources:
+    """The resources of `languages`, built once and kept in `cache_dir()` for the next process.
+
+    Building reads about 70 tables and the names database (about a second); reading the kept build takes
+    about a tenth of that, which every process pays at start (each pool or Spark worker, each command).
+    The kept build is keyed by `fingerprint`, so new data or code is always built afresh.
+    `keep=False` (or `RASAD_CACHE_DIR=off`) builds without reading or writing anything.
+    """
+    t0 = time.perf_counter()
+    folder = cache_dir() if keep else None
+    name = f"resources-{fingerprint(languages)}.pickle" if folder is not None else ""
+    res = _read_kept(folder / name) if folder is not None else None
+    if res is None:
+        res = build_resources(languages)
+        if folder is not None:
+            _keep(res, folder, name)
+        gc.collect()  # the building's garbage, before what is left is frozen
+    res = dataclasses.replace(res, load_seconds=time.perf_counter() - t0)
     # The tables are a few hundred thousand long-lived objects that never change: without this, every full
     # collection of the cycle collector walks all of them again (a third of the analysis time, measured).
     # Frozen objects are skipped by the collector; reference counting still frees them.
-    gc.collect()
     gc.freeze()
     return res

@@ -47,3 +47,12 @@ def stats() -> None:
     console.print(shared)
     version = (DATA_DIR / "VERSION").read_text(encoding="utf-8").strip()
     console.print(f"data version {version}")
+    from rasad.resources import cache_dir, fingerprint
+
+    kept_in = cache_dir()
+    if kept_in is None:
+        console.print("built resources are not kept (RASAD_CACHE_DIR is off)")
+    else:
+        kept = kept_in / f"resources-{fingerprint()}.pickle"
+        state = "kept" if kept.exists() else "not built yet: the next analysis builds and keeps them"
+        console.print(f"built resources: {kept} ({state})", soft_wrap=True)
