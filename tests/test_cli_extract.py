@@ -156,11 +156,37 @@ def test_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
     root.mkdir()
     for i in range(40):
         (root / f"{i:03d}.txt").write_text((AR if i % 3 else FA) + f" {i}", encoding="utf-8")
-    one = run("extract", str(root))
+    one = run("extract", str(root), "--workers", "1")
     two = run("extract", str(root), "--workers", "2")
     assert one.exit_code == two.exit_code == 0, two.stderr
     assert one.stdout == two.stdout
     assert len(lines(two.stdout)) == 40
+
+
+def test_workers_default_to_the_cores_and_a_small_input_stays_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasad.scale import pool
+
+    pools: list[int] = []
+    real = pool.outcomes
+
+    def counting(docs, workers, factory, **kw):  # type: ignore[no-untyped-def]
+        pools.append(workers)
+        return real(docs, workers, factory, **kw)
+
+    monkeypatch.setattr(pool, "outcomes", counting)
+    monkeypatch.setattr(pool, "default_workers", lambda: 2)
+    root = tmp_path / "docs"
+    root.mkdir()
+    for i in range(pool.CHUNKSIZE):
+        (root / f"{i:03d}.txt").write_text(AR + f" {i}", encoding="utf-8")
+    small = run("extract", str(root))  # one chunk: a pool would hand it to one worker
+    assert small.exit_code == 0 and len(lines(small.stdout)) == pool.CHUNKSIZE and pools == []
+    (root / "extra.txt").write_text(FA, encoding="utf-8")
+    more = run("extract", str(root))
+    assert more.exit_code == 0 and pools == [2]
+    assert lines(more.stdout)[: pool.CHUNKSIZE] == lines(small.stdout)
 
 
 def test_version() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import itertools
 import json
 import os
 import sys
@@ -70,7 +71,19 @@ class _ExtractFactory:
 def iter_outcomes(
     docs: Iterable[InputDoc], *, lang: str | None = None, workers: int = 1, pipeline: Pipeline | None = None
 ) -> Iterator[Outcome]:
-    """Analyse documents in input order, in this process or in a pool of `workers` processes."""
+    """Analyse documents in input order, in this process or in a pool of `workers` processes.
+
+    An input of at most one chunk (`CHUNKSIZE` documents) is analysed in this process whatever `workers`
+    says: a pool hands a chunk to one worker, so it could only add the workers' start.
+    """
+    if workers > 1:
+        from rasad.scale.pool import CHUNKSIZE  # (the pool's modules load only when a pool may run)
+
+        it = iter(docs)
+        head = list(itertools.islice(it, CHUNKSIZE + 1))
+        if len(head) <= CHUNKSIZE:
+            workers = 1
+        docs = itertools.chain(head, it)
     if workers <= 1:
         if pipeline is None:
             from rasad.pipeline import Pipeline
@@ -237,13 +250,23 @@ def _parse_published(_ctx: click.Context, _param: click.Parameter, value: str | 
     metavar="YYYY-MM-DD",
     help="Publication date for documents that do not carry one (resolves 'today', 'yesterday').",
 )
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-def extract(paths: tuple[str, ...], output: str, lang: str, published: str | None, workers: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes. Default: the cores this process may use; 1 analyses in this process, as does an "
+    "input of 16 documents or fewer.",
+)
+def extract(paths: tuple[str, ...], output: str, lang: str, published: str | None, workers: int | None) -> None:
     """Analyse news articles and write one JSON object per document.
 
     PATH is a .txt, .html or .jsonl file, a directory (read recursively) or - for stdin.
     Exit status: 0 when every document was read, 1 when some were skipped or failed, 2 for usage errors.
     """
+    if workers is None:
+        from rasad.scale.pool import default_workers
+
+        workers = default_workers()
     show = sys.stderr.isatty()
     if output == "-":
         try:
