@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -113,6 +115,31 @@ def test_results_cross_back_as_the_same_records() -> None:
     assert back == outcomes
     assert [type(o) for o in back] == [type(o) for o in outcomes]
     assert any(d.entities and d.events for d in docs)
+    spans = [s for d in docs for e in d.entities for s in e.mentions]
+    assert spans and [type(s) for s in pickle.loads(workers.dumps(spans))] == [type(s) for s in spans]
+
+
+class _Pair(NamedTuple):
+    a: int
+    b: str
+
+
+class _PairWithNote(_Pair):  # a subclass without __slots__ has a __dict__: pickled the default way
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _One:
+    x: tuple[int, ...]
+
+
+def test_named_tuples_and_one_field_records_keep_their_type_and_state() -> None:
+    noted = _PairWithNote(1, "ب")
+    noted.note = "ملاحظة"  # type: ignore[attr-defined]
+    values = [_Pair(2, "الف"), noted, _One((1, 2)), (3, "ج")]
+    back = pickle.loads(workers.dumps(values))
+    assert back == values and [type(v) for v in back] == [type(v) for v in values]
+    assert back[1].note == "ملاحظة"
 
 
 def test_ingest_and_the_pool_share_one_implementation() -> None:
