@@ -21,6 +21,7 @@ the command and the figures to docs/performance.md; what was not run is marked s
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -98,8 +100,9 @@ class Results:
     single: tuple[float, float, float, int, float] | None = None  # load s, docs/s, peak MB, n, build s
     # (n, workers) -> (wall s, events, CPU s)
     pool: dict[tuple[int, int], tuple[float, int, float]] = field(default_factory=dict)
-    # alternating rounds at the first size: (1 worker wall s, 2 workers wall s, control alone s, control x2 s)
-    rounds: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # alternating rounds at the first size: (1 worker wall s, 2 workers wall s, loop alone s, two loops s,
+    # pipeline alone s, two pipelines s); the pipeline control's two are 0.0 when it measured nothing
+    rounds: list[tuple[float, float, float, float, float, float]] = field(default_factory=list)
     spark_session: float | None = None
     spark: dict[int, dict[str, float]] = field(default_factory=dict)  # n -> report figures
     spark_steps: dict[int, dict[str, float]] = field(default_factory=dict)  # n -> seconds by step
@@ -146,6 +149,37 @@ def run_control() -> tuple[float, float]:
         t = time.perf_counter()
         list(ex.map(_control_loop, range(2)))
         return alone, time.perf_counter() - t
+
+
+_PIPELINE: list[Any] = []
+
+
+def _load_pipeline() -> None:
+    from rasad.pipeline import Pipeline
+
+    _PIPELINE.append(Pipeline.load())
+
+
+def _analyse_slice(path: str, start: int, stop: int) -> tuple[int, float, float]:
+    """(pid, start, end) of analysing documents [start, stop) of the corpus, read before the clock starts."""
+    docs = list(itertools.islice(read_corpus(Path(path)), start, stop))
+    t = time.perf_counter()  # CLOCK_MONOTONIC: comparable between processes
+    for d in docs:
+        _PIPELINE[0].analyze(d)
+    return os.getpid(), t, time.perf_counter()
+
+
+def run_pipeline_control(path: Path, n: int) -> tuple[float, float] | None:
+    """(wall s of one loaded pipeline analysing n documents, wall s of two loaded pipelines in two processes
+    analysing half each at once): the speed-up two cores give this workload with no pool, no inter-process
+    traffic and no start-up. None if both halves ran in one process (then it measured nothing)."""
+    with ProcessPoolExecutor(2, mp_context=get_context("fork"), initializer=_load_pipeline) as ex:
+        list(ex.map(_analyse_slice, [str(path)] * 2, [0, WARMUP], [WARMUP, 2 * WARMUP]))  # both loaded and warm
+        _, t0, t1 = ex.submit(_analyse_slice, str(path), 0, n).result()
+        halves = list(ex.map(_analyse_slice, [str(path)] * 2, [0, n // 2], [n // 2, n]))
+    if halves[0][0] == halves[1][0]:
+        return None
+    return t1 - t0, max(h[2] for h in halves) - min(h[1] for h in halves)
 
 
 def run_ingest(docs: list[object], tmp: Path) -> tuple[int, float]:
@@ -262,25 +296,28 @@ def report(r: Results, args: argparse.Namespace, sizes: list[int]) -> str:
     if r.rounds:
         lines += [
             "",
-            f"The rounds at {sizes[0]:,} documents, in the order run (1 and 2 workers alternate; each round also "
-            "times the control, a pure-Python loop sharing nothing, alone and as two copies in two processes at "
-            "once: the speed-up this machine's two cores gave at all in that round):",
+            f"The rounds at {sizes[0]:,} documents, in the order run. 1 and 2 workers alternate, and each round also "
+            "times two controls, each alone and as two copies in two processes at once: a pure-Python loop that "
+            f"touches little memory, and the pipeline itself on {args.single:,} documents (loaded and warm, half "
+            "the documents each, no pool, nothing crossing between processes). Their speed-ups are what this "
+            "machine's two cores gave such work at all in that round; no pool can do better than the second.",
             "",
-            "| round | 1 worker | 2 workers | pool speed-up | control alone | control, two at once "
-            "| control speed-up |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
+            "| round | 1 worker | 2 workers | pool speed-up | loop: alone, two | loop speed-up "
+            "| pipeline: alone, two | pipeline speed-up |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for k, (one, two, c1, c2) in enumerate(r.rounds, 1):
-            lines.append(f"| {k} | {one:.1f} s | {two:.1f} s | {one / two:.2f}× | {c1:.2f} s | {c2:.2f} s | "
-                         f"{2 * c1 / c2:.2f}× |")
-        pool_med = median(one / two for one, two, _, _ in r.rounds)
-        ctl_best = 2 * min(c[2] for c in r.rounds) / min(c[3] for c in r.rounds)
-        ctl_med = median(2 * c1 / c2 for _, _, c1, c2 in r.rounds)
+        for k, (one, two, c1, c2, p1, p2) in enumerate(r.rounds, 1):
+            pipe = f"{p1:.2f} s, {p2:.2f} s | {p1 / p2:.2f}×" if p2 else "not measured | "
+            lines.append(f"| {k} | {one:.1f} s | {two:.1f} s | {one / two:.2f}× | {c1:.2f} s, {c2:.2f} s | "
+                         f"{2 * c1 / c2:.2f}× | {pipe} |")
+        pool_med = median(one / two for one, two, *_ in r.rounds)
+        loop_med = median(2 * c1 / c2 for _, _, c1, c2, _, _ in r.rounds)
+        pipes = [p1 / p2 for *_, p1, p2 in r.rounds if p2]
         lines += [
             "",
-            f"Median of the rounds: pool **{pool_med:.2f}×**, control {ctl_med:.2f}×. Control, best alone over best "
-            f"two at once: {ctl_best:.2f}×. Two processes that share nothing are the most two cores can give; "
-            f"the pool reached {pool_med / ctl_med:.0%} of the control's speed-up (medians).",
+            f"Medians of the rounds: pool **{pool_med:.2f}×**, loop {loop_med:.2f}×"
+            + (f", pipeline **{median(pipes):.2f}×**; the pool reached {pool_med / median(pipes):.0%} of what two "
+               "pipelines sharing nothing reached." if pipes else "."),
         ]
     lines += [
         "",
@@ -426,9 +463,11 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"pool: {n} documents, {w} worker(s): {wall:.1f} s, {n / wall:.1f} documents/s, "
                               f"{events} events, CPU {cpu:.1f} s, load {os.getloadavg()[0]:.2f}", flush=True)
                     alone, two = run_control()
-                    r.rounds.append((by_w[1][-1][0], by_w[2][-1][0], alone, two))
-                    print(f"round {k + 1}: pool speed-up {by_w[1][-1][0] / by_w[2][-1][0]:.2f}x, "
-                          f"control speed-up {2 * alone / two:.2f}x", flush=True)
+                    p_alone, p_two = run_pipeline_control(corpora[args.single], args.single) or (0.0, 0.0)
+                    r.rounds.append((by_w[1][-1][0], by_w[2][-1][0], alone, two, p_alone, p_two))
+                    print(f"round {k + 1}: pool speed-up {by_w[1][-1][0] / by_w[2][-1][0]:.2f}x, loop control "
+                          f"{2 * alone / two:.2f}x, pipeline control {p_alone / p_two if p_two else 0:.2f}x",
+                          flush=True)
                 for w in (1, 2):
                     r.pool[(n, w)] = min(by_w[w])
                 continue

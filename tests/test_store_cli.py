@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -145,6 +146,27 @@ def test_ingest_with_the_real_analysis_is_idempotent_and_reanalyses_in_place(tmp
     code, _, err = run("ingest", "--reanalyse", "--db", db)
     assert code == 0 and "2 reanalysed" in err
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(("cores", "given", "expected"), [(1, None, 0), (2, None, 1), (8, None, 7), (8, "0", 0)])
+def test_ingest_runs_one_analyser_fewer_than_the_cores_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, given: str | None, expected: int
+) -> None:
+    from rasad.store import ingest, workers
+
+    seen: list[int] = []
+    real = ingest.ingest_inputs
+
+    def recording(*args: Any, **kw: Any) -> Any:
+        seen.append(kw["processes"])
+        return real(*args, **{**kw, "processes": 0})  # the count is what is under test; analysed here
+
+    monkeypatch.setattr(workers, "default_workers", lambda: cores)
+    monkeypatch.setattr(ingest, "ingest_inputs", recording)
+    src = tmp_path / "ar.txt"
+    src.write_text(MEETING_AR, encoding="utf-8")
+    code, _, err = run("ingest", str(src), "--db", str(tmp_path / "c.db"), *(["--workers", given] if given else []))
+    assert code == 0 and "1 added" in err and seen == [expected]
 
 
 def test_demo_database_is_built_and_a_real_corpus_is_left_alone(

@@ -5,7 +5,6 @@ A thin shell over `rasad.store`: every command opens the database, calls the lib
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -70,7 +69,8 @@ def _ingest_summary(stats: IngestStats) -> str:
     type=click.IntRange(min=0),
     default=None,
     help="Analysis processes working ahead while this process writes; 0 analyses in this process. "
-    "Default: 1 on a machine of two cores or more (the writer keeps up with one analyser), else 0.",
+    "Default: one fewer than the cores this process may use (this writer has the last), so 1 on two cores "
+    "and 0 on one.",
 )
 @click.option(
     "--batch-size",
@@ -87,6 +87,7 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int | None
     """
     from rasad.stages.ingest import iter_inputs
     from rasad.store.ingest import BATCH_SIZE, ingest_inputs, stored_inputs
+    from rasad.store.workers import default_workers
 
     if not paths and not reanalyse:
         raise click.UsageError("give at least one PATH (or --reanalyse to re-analyse the stored documents)")
@@ -106,7 +107,7 @@ def ingest(paths: tuple[str, ...], db: str, reanalyse: bool, workers: int | None
                 conn,
                 inputs,
                 reanalyse=reanalyse,
-                processes=(1 if (os.cpu_count() or 1) >= 2 else 0) if workers is None else workers,
+                processes=default_workers() - 1 if workers is None else workers,
                 batch_size=batch_size or BATCH_SIZE,
                 progress=progress,
             )
