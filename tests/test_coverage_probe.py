@@ -163,15 +163,13 @@ CASES: list[Any] = [
             date=("2022-10-05", "2022-10-05"),
         ),
     ),
-    pytest.param(
-        Case(
-            "ar",
-            "سحبت المملكة العربية السعودية سفيرها من لبنان احتجاجا على تصريحات وزير الإعلام اللبناني.",
-            "2021-10-30",
-            event="SANCTION",
-            dyad=("LBN", "SAU"),
-        ),
-        marks=_code("the trigger سحبت سفيرها is split by the verb-first subject; triggers are contiguous"),
+    # a trigger in two parts: the verb-first subject stands between the verb and its object
+    Case(
+        "ar",
+        "سحبت المملكة العربية السعودية سفيرها من لبنان احتجاجا على تصريحات وزير الإعلام اللبناني.",
+        "2021-10-30",
+        event="SANCTION",
+        dyad=("LBN", "SAU"),
     ),
     pytest.param(
         Case(
@@ -271,16 +269,15 @@ CASES: list[Any] = [
         location="Bishkek",
         date=("2023-10-12", "2023-10-12"),
     ),
-    pytest.param(
-        Case(
-            "fa",
-            "محمد اسحاق دار وزیر امور خارجه پاکستان روز یکشنبه ۱۲ قوس ۱۴۰۱ وارد کابل شد.",
-            "2022-12-04",
-            event="CONSULT",
-            dyad=("AFG", "PAK"),
-            date=("2022-12-03", "2022-12-03"),
-        ),
-        marks=_code("the light verb وارد … شد is split by its destination; triggers are contiguous"),
+    # the compound verb وارد … شد split by its destination (an ambiguous word: کابل is also "cable")
+    Case(
+        "fa",
+        "محمد اسحاق دار وزیر امور خارجه پاکستان روز یکشنبه ۱۲ قوس ۱۴۰۱ وارد کابل شد.",
+        "2022-12-04",
+        event="CONSULT",
+        dyad=("AFG", "PAK"),
+        location="Kabul",
+        date=("2022-12-03", "2022-12-03"),
     ),
     pytest.param(
         Case(

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pytest
 
 from rasad.pipeline import Pipeline
-from rasad.records import Document, Entity, Event, InputDoc
+from rasad.records import Document, Entity, Event, InputDoc, Mention
+from rasad.stages.events import _join_parts
 
 PUB = "2024-05-15"
 
@@ -230,6 +231,18 @@ CASES = [
                       ("ISR", "LBN"), "195"), id="fa-assault-bombing"),
     pytest.param(Case("fa", "جنگنده‌های رژیم صهیونیستی جنوب لبنان را بمباران کردند.", "ASSAULT", ("ISR", "LBN"), "195"),
                  id="fa-assault-on-place"),
+    # triggers in two parts: the verb-first subject or the destination stands between them
+    pytest.param(Case("ar", "استدعت المملكة الأردنية الهاشمية سفيرها لدى إسرائيل احتجاجا على الحرب.", "SANCTION",
+                      ("ISR", "JOR"), "161"), id="ar-recall-split-by-subject"),
+    pytest.param(Case("ar", "سحب الأردن سفيره من تل أبيب.", "SANCTION", ("ISR", "JOR"), "161"),
+                 id="ar-withdraw-split-masculine"),
+    pytest.param(Case("fa", "وزیر امور خارجه عمان بامداد امروز وارد تهران شد.", "CONSULT", ("IRN", "OMN"), "042",
+                      "Tehran", PUB), id="fa-arrived-split-by-destination"),
+    pytest.param(Case("fa", "وزیر دفاع روسیه برای دیدار با همتای ایرانی خود وارد تهران شد.", "CONSULT", ("IRN", "RUS"),
+                      "042", "Tehran"), id="fa-arrived-to-meet"),
+    # an arrival verb of several senses, settled by an official of one state reaching a place of another
+    pytest.param(Case("ar", "وصل وزير الخارجية الإيراني عباس عراقجي إلى الرياض مساء الأربعاء.", "CONSULT",
+                      ("IRN", "SAU"), "042", "Riyadh", PUB), id="ar-arrived-abroad"),
 ]
 
 
@@ -279,6 +292,7 @@ FUTURE = [
                  id="fa-will-meet"),
     pytest.param("fa", "قرار است رئیس جمهور ترکیه ماه آینده به تهران سفر کند.", "TUR", id="fa-is-to-visit"),
     pytest.param("fa", "رئیس جمهور ایران هفته آینده به مسکو سفر خواهد کرد.", "IRN", id="fa-will-visit"),
+    pytest.param("fa", "رئیس‌جمهور ازبکستان فردا وارد تهران خواهد شد.", "UZB", id="fa-will-arrive-split"),
 ]
 
 
@@ -337,6 +351,10 @@ NEGATIVES = [
                  id="ar-did-not-meet"),
     pytest.param("fa", "وزیر امور خارجه ایران در نیویورک با همتای آمریکایی خود دیدار نکرد.", "CONSULT",
                  id="fa-did-not-meet"),
+    # "entered" and coming home: the arrival verbs in their other senses
+    pytest.param("fa", "طرح توسعه بندر چابهار وارد مرحله تازه‌ای شد.", "CONSULT", id="fa-entered-a-phase"),
+    pytest.param("fa", "وزیر امور خارجه ایران شامگاه دوشنبه وارد تهران شد.", "CONSULT", id="fa-arrived-home"),
+    pytest.param("ar", "وصل وزير الخارجية الإيراني إلى طهران عائدا من نيويورك.", "CONSULT", id="ar-arrived-home"),
 ]
 
 
@@ -466,3 +484,29 @@ def test_meetings_with_two_people_of_one_state_are_two_events(pipeline: Pipeline
     assert [ev.dyad for ev in consult] == [("IRN", "OMN"), ("IRN", "OMN")], _describe(doc)
     omanis = [{ents[x].name for x in ev.source + ev.target if ents[x].country == "OMN"} for ev in consult]
     assert omanis == [{"Badr Albusaidi"}, {"Haitham bin Tariq"}], _describe(doc)
+
+
+# ------------------------------------------------------------------------------------------ triggers in two parts
+
+
+def _part(form: str, i: int) -> Mention:
+    return Mention("PART", form, i, i + 1, i * 10, i * 10 + 5)
+
+
+GAPPED = {"وارد": {"شد": ("CONSULT/visit/042", "visit", "weak")}}
+
+
+def test_parts_join_across_their_gap_into_one_trigger() -> None:
+    ms = [_part("وارد", 3), Mention("ENT", "e1", 4, 5, 40, 45), _part("شد", 5)]
+    (trig,) = [m for m in _join_parts(ms, GAPPED, 10) if m.kind == "TRIGGER"]
+    assert (trig.key, trig.tok_start, trig.tok_end, trig.start, trig.end) == ("CONSULT/visit/042", 3, 6, 30, 55)
+    assert trig.attr("pattern") == "visit" and trig.attr("flags") == "weak" and trig.attr("head_end") == "4"
+
+
+def test_parts_too_far_apart_or_across_another_verb_are_not_joined() -> None:
+    assert not [m for m in _join_parts([_part("وارد", 0), _part("شد", 12)], GAPPED, 10) if m.kind == "TRIGGER"]
+    verb = Mention("TRIGGER", "CONSULT/meet/040", 2, 3, 20, 25, (("pattern", "meet"),))
+    joined = _join_parts([_part("وارد", 0), verb, _part("شد", 4)], GAPPED, 10)
+    assert [m.key for m in joined if m.kind == "TRIGGER"] == ["CONSULT/meet/040"]
+    # a tail before its head, or the parts of another entry, join nothing
+    assert not [m for m in _join_parts([_part("شد", 0), _part("وارد", 1)], GAPPED, 10) if m.kind == "TRIGGER"]

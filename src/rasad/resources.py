@@ -25,6 +25,7 @@ from rasad.lexicon.tables import Clitics, LanguageModel, Normaliser, build_cliti
 
 LANGUAGES = ("ar", "fa")
 _DAY_WORD_KINDS = frozenset({"day", "part", "dayword"})
+GAP = "…"  # in a trigger form: the two parts of a trigger that other words may separate
 
 
 def data_version() -> str:
@@ -105,6 +106,8 @@ class LangResources:
     settings: dict[str, str]  # grammar settings (settings.tsv)
     kb_forms: dict[str, str]  # folded name form -> person_id
     name_suffixes: tuple[str, ...] = ()  # the particles of kind "suffix" (‑زاده، ‑پور): a word ending so is a name
+    # triggers in two parts (`head … tail` in triggers.tsv): head form -> tail form -> (key, pattern, flags)
+    gapped: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +160,18 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         add(r["form"], "ROLE", r["key"], sub=r["kind"])
     for r in _rows(d / "persons.tsv"):
         add(r["form"], "PERSON", r["person_id"])
+    gapped: dict[str, dict[str, tuple[str, str, str]]] = {}
     for r in _rows(d / "triggers.tsv"):
-        add(
-            r["form"],
-            "TRIGGER",
-            f"{r['type']}/{r['mode']}/{r['cameo']}",
-            pattern=r["pattern"],
-            flags=r.get("flags", ""),
-        )
+        key = f"{r['type']}/{r['mode']}/{r['cameo']}"
+        if GAP in r["form"]:
+            # a trigger in two parts that other words may separate (سحبت … سفيرها، وارد … شد): each part is
+            # matched on its own and the events stage joins them (`gapped`)
+            head, tail = (p.strip() for p in r["form"].split(GAP, 1))
+            add(head, "PART", head)
+            add(tail, "PART", tail)
+            gapped.setdefault(head, {})[tail] = (key, r["pattern"], r.get("flags", ""))
+            continue
+        add(r["form"], "TRIGGER", key, pattern=r["pattern"], flags=r.get("flags", ""))
     for r in _rows(d / "support_verbs.tsv"):
         add(r["form"], "SUPPORT", r["types"], position=r["position"])
     for r in _rows(d / "topics.tsv"):
@@ -208,6 +215,7 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
         ),
         kb_forms={fold(r["form"]): r["person_id"] for r in _rows(d / "persons.tsv")},
         name_suffixes=tuple(f for f, (k, _) in particles.items() if k == "suffix"),
+        gapped=gapped,
     )
 
 

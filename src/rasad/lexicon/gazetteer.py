@@ -243,11 +243,15 @@ def _by_start_longest_first(ms: list[Match]) -> None:
 
 
 def longest_per_kind(found: list[Match]) -> list[Match]:
-    """Per kind, drop matches inside a longer match of the same kind."""
+    """Per kind, drop matches inside a longer match of the same kind; the parts of split triggers (kind PART)
+    are all kept: which of them belong together is decided by what follows them (`events._join_parts`)."""
     by_kind: dict[str, list[Match]] = {}
-    for m in found:
-        by_kind.setdefault(m.entry.kind, []).append(m)
     out: list[Match] = []
+    for m in found:
+        if m.entry.kind == "PART":
+            out.append(m)
+        else:
+            by_kind.setdefault(m.entry.kind, []).append(m)
     for ms in by_kind.values():
         _by_start_longest_first(ms)
         last_end = -1

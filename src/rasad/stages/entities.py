@@ -68,10 +68,18 @@ def _quoted(tokens: Sequence[Token], m: Match) -> bool:
 
 
 def _keep_ambiguous(
-    m: Match, tokens: Sequence[Token], sel: list[Match], doc_countries: set[str], res: Resources, lr: LangResources
+    m: Match,
+    tokens: Sequence[Token],
+    sel: list[Match],
+    doc_countries: set[str],
+    res: Resources,
+    lr: LangResources,
+    destinations: frozenset[int] = frozenset(),
 ) -> bool:
     kind = m.entry.kind
     if kind == "PLACE":
+        if m.i in destinations:
+            return True  # right after the head of a verb of arrival: وارد کابل شد
         info = res.places.get(m.entry.key)
         prev = tokens[m.i - 1].stems if m.i > 0 else ()
         if any(p in lr.relative_words for p in prev):
@@ -121,10 +129,14 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
             country = person.country if person else None
         if country:
             doc_countries.add(country)
+    # where a destination stands: right after the head of a split verb of arrival (وارد … شد)
+    heads = {h for h, tails in lr.gapped.items() if any(pattern == "visit" for _, pattern, _ in tails.values())}
+    destinations = frozenset(m.j for m in found if m.entry.kind == "PART" and m.entry.key in heads)
     sel = [
         m
         for m in sel
-        if "ambiguous" not in m.entry.attr("flags") or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr)
+        if "ambiguous" not in m.entry.attr("flags")
+        or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr, destinations)
     ]
     other = [m for m in found if m.entry.kind not in _PRIORITY]
     return sel, other
@@ -413,7 +425,7 @@ def recognise(doc: Doc, res: Resources) -> tuple[list[Match], list[Match], list[
             covered.update(range(m.i, m.j))
     words: set[int] = set()  # event, topic and marker words: a name may still use one after بن/آل (آل صادق)
     for m in other:
-        if m.entry.kind in ("TRIGGER", "TOPIC", "MARKER", "SUPPORT"):
+        if m.entry.kind in ("TRIGGER", "TOPIC", "MARKER", "SUPPORT", "PART"):
             words.update(range(m.i, m.j))
     words -= covered
     covered |= words

@@ -144,8 +144,11 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
     pair = doc_pair(doc)
     ctx = _Context()
     drafts: list[Draft] = []
+    gap = SOV_GAP if lr.settings.get("verb_position") == "final" else VSO_GAP
     for si, sent in enumerate(doc.sentences):
         ms = per_sent.get(si, [])
+        if lr.gapped:
+            ms = _join_parts(ms, lr.gapped, gap)
         actors = _actors(ms, ents, pair)
         triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent) and not _negated(m, ms)]
         if triggers:
@@ -156,6 +159,36 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
         if people:
             ctx.last_person = people[0]
     return drafts
+
+
+def _join_parts(ms: list[Mention], gapped: dict[str, dict[str, tuple[str, str, str]]], gap: int) -> list[Mention]:
+    """The triggers written in two parts (triggers.tsv `head … tail`): a head joined to the nearest tail of its
+    entry at most `gap` words after it, with no event verb between. The words between are the subject in
+    verb-first Arabic (سحبت المملكة العربية السعودية سفيرها) and the destination or complements inside a Persian
+    compound verb (وارد کابل شد); the trigger spans them all, its `head_end` marks where the head ends."""
+    parts = [m for m in ms if m.kind == "PART"]
+    if len(parts) < 2:
+        return ms
+    verbs = [m for m in ms if m.kind == "TRIGGER" and m.attr("pattern") != "nominal"]
+    listed = {(m.key, m.tok_start) for m in ms if m.kind == "TRIGGER"}
+    joined: list[Mention] = []
+    for head in parts:
+        tails = gapped.get(head.key)
+        if not tails:
+            continue
+        for tail in parts:
+            if tail.key not in tails or not 0 <= tail.tok_start - head.tok_end <= gap:
+                continue
+            if any(head.tok_end <= v.tok_start < tail.tok_start for v in verbs):
+                break  # another event's verb stands between: the parts belong to different clauses
+            key, pattern, flags = tails[tail.key]
+            if (key, head.tok_start) not in listed:  # not also listed whole (سحبت سفيرها)
+                attrs = (("flags", flags), ("head_end", str(head.tok_end)), ("pattern", pattern))
+                joined.append(Mention("TRIGGER", key, head.tok_start, tail.tok_end, head.start, tail.end, attrs))
+            break
+    if not joined:
+        return ms
+    return sorted(ms + joined, key=lambda m: m.tok_start)
 
 
 def _with_support_verbs(triggers: list[Mention], ms: list[Mention]) -> list[Mention]:
@@ -257,6 +290,11 @@ def _sentence_events(
             # participants are officials of two states is a meeting
             flags = flags - {"weak"}
             d.flags = flags
+        if "weak" in flags and pattern == "visit" and _abroad(d, destination, ents):
+            # "وصل X إلى الرياض"، "وارد کابل شد": a verb of several senses taking an official of one state to
+            # a place of another is a visit
+            flags = flags - {"weak"}
+            d.flags = flags
         if etype in PLACE_TARGETS and not d.target:
             # "shelled southern Lebanon": the place attacked stands for its state; in a verb-final sentence it
             # stands before the verb (جنوب لبنان را بمباران کردند)
@@ -339,6 +377,15 @@ def _sides_after_between(doc: Doc, trig: Mention, actors: list[Actor], res: Reso
 def _people_of_two_states(d: Draft) -> bool:
     """Named or unnamed officials of two different states among the event's participants."""
     return len({a.country for a in d.source + d.target if a.kind in ("PERSON", "ROLE") and a.country}) >= 2
+
+
+def _abroad(d: Draft, destination: str | None, ents: dict[str, Entity]) -> bool:
+    """The one who moves is a person, an office holder or a state of known country, and the destination lies in
+    another state."""
+    there = ents[destination].country if destination is not None else None
+    return bool(there) and any(
+        a.kind in ("PERSON", "ROLE", "COUNTRY") and a.country and a.country != there for a in d.source
+    )
 
 
 def _locative_word_before(doc: Doc, i: int, res: Resources) -> bool:
@@ -498,16 +545,18 @@ def _destination(
     for t in triggers:
         if t.attr("pattern") != "visit" and t.key.split("/")[2] not in VISIT_CODES:
             continue
-        # verb-first (زار وزير الخارجية الإيراني عباس عراقجي الرياض): the place comes after the visitor's name
-        start = t.tok_end
+        # verb-first (زار وزير الخارجية الإيراني عباس عراقجي الرياض): the place comes after the visitor's name;
+        # in a trigger of two parts, after its head (وارد کابل شد)
+        end = int(t.attr("head_end") or t.tok_end)
+        start = end
         for m in ms:
-            if m.kind == "ENT" and ents[m.key].type in ("PERSON", "ORG") and 0 <= m.tok_start - t.tok_end <= VSO_GAP:
+            if m.kind == "ENT" and ents[m.key].type in ("PERSON", "ORG") and 0 <= m.tok_start - end <= VSO_GAP:
                 start = max(start, m.tok_end)
                 break
         for m in ms:
             if (
                 m.kind == "ENT"
-                and (0 <= m.tok_start - t.tok_end <= 4 or 0 <= m.tok_start - start <= 1)
+                and (0 <= m.tok_start - end <= 4 or 0 <= m.tok_start - start <= 1)
                 and ents[m.key].type in ("PLACE", "COUNTRY")
                 and not any(a <= m.tok_start < b for a, b in role_spans)
             ):
