@@ -311,3 +311,33 @@ def test_every_mention_span_points_into_the_text(pipeline: Pipeline) -> None:
             assert e.mentions, e
             for m in e.mentions:
                 assert text[m.start:m.end] == m.text, (text, e.name, m)
+
+
+# ------------------------------------------------------------------------------------------ "our country"
+
+HOME = "وزیر امور خارجه کشورمان دیروز با سفیر ژاپن در تهران دیدار کرد."
+
+
+def _home_countries(doc: Document) -> list[str]:
+    """The states whose mentions include the word کشورمان."""
+    return [e.country or "" for e in doc.entities if e.type == "COUNTRY" for s in e.mentions if s.text == "کشورمان"]
+
+
+@pytest.mark.parametrize(("source", "url", "expected"), [
+    pytest.param("IRNA", None, ["IRN"], id="source-acronym"),
+    pytest.param("Islamic Republic News Agency (IRNA)", None, ["IRN"], id="source-name"),
+    pytest.param(None, "https://www.irna.ir/news/85000000/", ["IRN"], id="url-host"),
+    pytest.param(None, None, [], id="no-outlet-no-guess"),
+    pytest.param("Some Blog", "https://example.org/a", [], id="unknown-outlet"),
+])
+def test_our_country_is_the_outlets_state(pipeline: Pipeline, source: str | None, url: str | None,
+                                          expected: list[str]) -> None:
+    doc = pipeline.analyze(InputDoc(doc_id="t", text=HOME, published="2024-05-15", source=source, url=url))
+    assert _home_countries(doc) == expected
+
+
+def test_our_country_inside_quotes_is_the_speakers(pipeline: Pipeline) -> None:
+    text = "به گزارش ایرنا، لاوروف گفت: «وزیر امور خارجه کشورمان با همتای الجزایری خود دیدار کرد»."
+    doc = pipeline.analyze(InputDoc(doc_id="t", text=text, published="2024-05-15"))
+    assert _home_countries(doc) == []
+    assert "IRN" not in {e.country for e in doc.entities if e.type == "COUNTRY"}

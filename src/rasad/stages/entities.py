@@ -12,7 +12,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
-from rasad.lexicon.gazetteer import Match, longest_per_kind, scan
+from rasad.lexicon.gazetteer import Entry, Match, longest_per_kind, scan
 from rasad.lexicon.tables import has_article
 from rasad.records import Doc, Mention, Token
 from rasad.resources import LangResources, Resources
@@ -139,7 +139,50 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
         or _keep_ambiguous(m, tokens, sel, doc_countries, res, lr, destinations)
     ]
     other = [m for m in found if m.entry.kind not in _PRIORITY]
+    homes = [m for m in other if m.entry.kind == "REF" and m.entry.key == "home" and not _in_quotes(tokens, m, sent_of)]
+    if homes and (home := home_state(doc, sel, res)):
+        # "our country" in the outlet's voice is the outlet's state, like its name (وزیر امور خارجه کشورمان)
+        taken = {k for m in sel for k in range(m.i, m.j)}
+        sel += [
+            Match(Entry(m.entry.words, "COUNTRY", home, m.entry.form, (("sub", "home"),)), m.i, m.j)
+            for m in homes
+            if taken.isdisjoint(range(m.i, m.j))
+        ]
+        sel.sort(key=_FIRST)
     return sel, other
+
+
+def home_state(doc: Doc, sel: Sequence[Match], res: Resources) -> str | None:
+    """The state of the outlet that published the document: from its source or URL, else from the first news
+    outlet of known state named in the text (به گزارش ایرنا). None when neither says."""
+    outlets = [o for o in res.orgs.values() if o.sector == "JRN" and o.country]
+    if doc.source:
+        name = doc.source.strip().casefold()
+        for o in outlets:
+            acronym = o.latin[o.latin.find("(") + 1 : -1] if o.latin.endswith(")") else ""
+            if name in (o.key, o.latin.casefold(), acronym.casefold()):
+                return o.country
+    if doc.url:
+        labels = set(doc.url.split("//")[-1].split("/")[0].casefold().split("."))
+        for o in outlets:
+            if o.key in labels:
+                return o.country
+    for m in sel:
+        info = res.orgs.get(m.entry.key) if m.entry.kind == "ORG" else None
+        if info is not None and info.sector == "JRN" and info.country:
+            return info.country
+    return None
+
+
+def _in_quotes(tokens: Sequence[Token], m: Match, sent_of: Sequence[int]) -> bool:
+    """Inside «…» in its sentence: someone else's words, where "our country" is the speaker's."""
+    depth = 0
+    k = m.i - 1
+    while k >= 0 and sent_of[k] == sent_of[m.i]:
+        text = tokens[k].text
+        depth += (text == "«") - (text == "»")
+        k -= 1
+    return depth > 0
 
 
 def _article_agrees(m: Match, tokens: Sequence[Token], lr: LangResources) -> bool:
