@@ -351,18 +351,21 @@ CASES: list[Any] = [
             sources=("Nasser Kanaani",),
         ),
     ),
-    pytest.param(
-        Case(
-            "fa",
-            "معاون امنیتی و انتظامی وزیر کشور با سفیر پاکستان دیدار و گفت‌وگو کرد.",
-            "2023-09-12",
-            event="CONSULT",
-            dyad=("IRN", "PAK"),
-        ),
-        marks=_code(
-            "Persian puts the portfolio between the prefix and the office (معاون امنیتی و انتظامی وزیر "
-            "کشور): not composed; and وزیر کشور names Iran's office but gives no country"
-        ),
+    # the portfolio between the prefix and the office; وزیر کشور with no state named is Iran's
+    Case(
+        "fa",
+        "معاون امنیتی و انتظامی وزیر کشور با سفیر پاکستان دیدار و گفت‌وگو کرد.",
+        "2023-09-12",
+        event="CONSULT",
+        dyad=("IRN", "PAK"),
+    ),
+    Case(
+        "fa",
+        "مجید میراحمدی معاون امنیتی و انتظامی وزیر کشور با سفیر عراق در تهران دیدار کرد.",
+        "2023-09-12",
+        entities=(("PERSON", "Majid Mirahmadi", "IRN", "deputy interior minister for security affairs"),),
+        event="CONSULT",
+        dyad=("IRN", "IRQ"),
     ),
     # کشورمان ('our country') is the state of the outlet, here named in the text
     Case(

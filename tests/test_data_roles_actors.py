@@ -114,7 +114,7 @@ def holders(role_key: str, country: str, on: date) -> set[str]:
 
 
 FILES = [
-    *[(DATA / "lang" / lang / "roles.tsv", ("form", "key", "kind", "english")) for lang in LANGS],
+    *[(DATA / "lang" / lang / "roles.tsv", ("form", "key", "kind", "english", "state")) for lang in LANGS],
     *[(DATA / "lang" / lang / "name_particles.tsv", ("form", "kind", "latin")) for lang in LANGS],
     *[(DATA / "lang" / lang / "persons.tsv", ("form", "person_id")) for lang in LANGS],
     (ACTORS / "persons.tsv", ("person_id", "latin", "country", "qid", "gender")),

@@ -157,7 +157,8 @@ def _lang(lang: str, roles: dict[str, RoleInfo]) -> LangResources:
     for r in _rows(d / "orgs.tsv"):
         add(r["form"], "ORG", r["key"], flags=r.get("flags", ""))
     for r in _rows(d / "roles.tsv"):
-        add(r["form"], "ROLE", r["key"], sub=r["kind"])
+        # state: the state an office word names when none is given (وزیر کشور is Iran's interior minister)
+        add(r["form"], "ROLE", r["key"], sub=r["kind"], **({"state": r["state"]} if r.get("state") else {}))
     for r in _rows(d / "persons.tsv"):
         add(r["form"], "PERSON", r["person_id"])
     gapped: dict[str, dict[str, tuple[str, str, str]]] = {}

@@ -274,6 +274,7 @@ def role_phrases(
         country: str | None = None
         place: str | None = None
         org: str | None = None
+        office_state = ""  # the state the office word itself names, if any
         end = sent_end[m.i]
         cur: Match | None = m
         while cur is not None and cur.entry.kind == "ROLE":
@@ -294,8 +295,8 @@ def role_phrases(
                 else:
                     prefix.append(eng)
             elif sub == "affairs":
-                if not office:
-                    break
+                if not office and not prefix:
+                    break  # Persian may name the portfolio before the office: معاون امنیتی و انتظامی وزیر کشور
                 affairs = eng
             elif sub == "generic" or cur.entry.key == "COUNTERPART":
                 if office:
@@ -310,6 +311,7 @@ def role_phrases(
                 office = cur.entry.key
                 anchor = "office"
                 english_parts.append(eng)
+                office_state = cur.entry.attr("state")
             used.add(cur.i)
             j = cur.j
             nxt = by_start.get(j)
@@ -353,6 +355,8 @@ def role_phrases(
             if prev:
                 country = prev[-1].entry.key
                 j = ref.j
+        if country is None and office_state and org is None and place is None:
+            country = office_state  # no state named: the office word's own (وزیر کشور)
         eng = " ".join(english_parts)
         if prefix and english_parts:
             eng = " ".join(prefix) + " " + eng
