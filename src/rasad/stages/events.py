@@ -313,8 +313,15 @@ def _sentence_events(
             )
             if hit is not None:
                 d.target = [Actor(hit.tok_start, hit.key, ents[hit.key].country, "", "PLACE")]
-        if pattern == "nominal" and etype == "CONSULT" and all(a.kind == "COUNTRY" for a in d.source):
-            flags = flags | {"weak"}  # "the Iran–Japan match" (دیدار): a meeting needs people, not just states
+        if (
+            pattern == "nominal"
+            and etype == "CONSULT"
+            and all(a.kind == "COUNTRY" for a in d.source)
+            and not (len(d.source) >= 2 and _marked(trig, ms, "joint", NEAR, after=NEAR))
+        ):
+            # "the Iran–Japan match" (دیدار): a meeting needs people, not just states, unless it is one of a
+            # joint body of the states (عقدت اللجنة العسكرية المشتركة السعودية الباكستانية اجتماعها)
+            flags = flags | {"weak"}
             d.flags = flags
         if etype in NEEDS_OTHER_SIDE and pattern == "say" and not _other_side(d):
             continue
