@@ -243,6 +243,8 @@ CASES = [
     # an arrival verb of several senses, settled by an official of one state reaching a place of another
     pytest.param(Case("ar", "وصل وزير الخارجية الإيراني عباس عراقجي إلى الرياض مساء الأربعاء.", "CONSULT",
                       ("IRN", "SAU"), "042", "Riyadh", PUB), id="ar-arrived-abroad"),
+    pytest.param(Case("ar", "غادر وزير الخارجية السعودي الأمير فيصل بن فرحان الرياض متوجها إلى طهران.", "CONSULT",
+                      ("IRN", "SAU"), "042"), id="ar-left-heading-abroad"),
 ]
 
 
@@ -355,6 +357,8 @@ NEGATIVES = [
     pytest.param("fa", "طرح توسعه بندر چابهار وارد مرحله تازه‌ای شد.", "CONSULT", id="fa-entered-a-phase"),
     pytest.param("fa", "وزیر امور خارجه ایران شامگاه دوشنبه وارد تهران شد.", "CONSULT", id="fa-arrived-home"),
     pytest.param("ar", "وصل وزير الخارجية الإيراني إلى طهران عائدا من نيويورك.", "CONSULT", id="ar-arrived-home"),
+    pytest.param("ar", "غادرت الطائرة المطار متوجهة إلى دبي.", "CONSULT", id="ar-plane-heading"),
+    pytest.param("ar", "غادر وزير الخارجية الإيراني نيويورك متوجها إلى طهران.", "CONSULT", id="ar-heading-home"),
 ]
 
 
