@@ -514,3 +514,32 @@ def test_parts_too_far_apart_or_across_another_verb_are_not_joined() -> None:
     assert [m.key for m in joined if m.kind == "TRIGGER"] == ["CONSULT/meet/040"]
     # a tail before its head, or the parts of another entry, join nothing
     assert not [m for m in _join_parts([_part("شد", 0), _part("وارد", 1)], GAPPED, 10) if m.kind == "TRIGGER"]
+
+
+# ------------------------------------------------------------------------------------------ who acts on whom
+
+DIRECTED = [
+    # Persian: an office holder marked by را is acted on, even standing first among the office holders
+    pytest.param("دولت پاکستان سفیر افغانستان را احضار کرد.", "ACCUSE", "PAK", "AFG", id="fa-summoned-ambassador"),
+    pytest.param("ایران آمریکا را به نقض تعهداتش متهم کرد.", "ACCUSE", "IRN", "USA", id="fa-accused-state"),
+    pytest.param("سحبت المملكة العربية السعودية سفيرها من لبنان.", "SANCTION", "SAU", "LBN", id="ar-recalled-vso"),
+]
+
+
+@pytest.mark.parametrize(("text", "etype", "source", "target"), DIRECTED)
+def test_source_and_target(pipeline: Pipeline, text: str, etype: str, source: str, target: str) -> None:
+    doc = _analyze(pipeline, text)
+    ents = {e.id: e for e in doc.entities}
+    (ev,) = [ev for ev in doc.events if ev.type == etype]
+    assert [ents[s].country for s in ev.source] == [source], _describe(doc)
+    assert [ents[t].country for t in ev.target] == [target], _describe(doc)
+
+
+def test_meeting_noun_takes_the_person_named_before_it_across_a_date(pipeline: Pipeline) -> None:
+    text = ("احمد وحیدی وزیر کشور روز دوشنبه ۲۴ اردیبهشت ۱۴۰۳ در دیدار سفیر پاکستان در تهران، از دولت این کشور "
+            "خواست با گروه‌های تروریستی برخورد کند.")
+    doc = _analyze(pipeline, text)
+    ents = {e.id: e for e in doc.entities}
+    (ev,) = [ev for ev in doc.events if ev.type == "CONSULT"]
+    assert "Ahmad Vahidi" in [ents[s].name for s in ev.source], _describe(doc)
+    assert ev.dyad == ("IRN", "PAK")

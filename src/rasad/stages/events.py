@@ -264,6 +264,7 @@ def _sentence_events(
     seen_types: set[str] = set()
     weak_of: dict[str, Draft] = {}
     verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
+    acted_on = _objects(doc, sent, ms, res.langs[doc.lang].settings.get("object_marker", ""))
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
         flags = frozenset(f for f in trig.attr("flags").split(";") if f)
@@ -278,7 +279,7 @@ def _sentence_events(
         if "weak" in flags and (etype in objects or (pattern != "nominal" and trig.key in nouns)):
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
-        _arguments(d, actors, ctx, verb_final)
+        _arguments(d, actors, ctx, verb_final, acted_on)
         if sides:
             d.source, d.target = sides, []  # "clashes between Afghan and Pakistani forces": both sides act
             flags = flags - {"weak"}  # two sides of two states settle a word of several senses (درگیری)
@@ -348,6 +349,22 @@ def _sentence_events(
         d.confidence = _confidence(d)
         out.append(d)
     return out
+
+
+def _objects(doc: Doc, sent: Sentence, ms: list[Mention], marker: str) -> frozenset[int]:
+    """The first tokens of the phrases the language's object marker closes (ایران آمریکا را تهدید کرد: آمریکا;
+    سفیر افغانستان را: the whole role phrase): the ones acted on, never the subject."""
+    if not marker:
+        return frozenset()
+    spans = [(m.tok_start, m.tok_end) for m in ms if m.kind in ("ENT", "ROLE", "REF")]
+    out = set()
+    for r in range(sent.tok_start, sent.tok_end):
+        if doc.tokens[r].text != marker:
+            continue
+        end = max((b for _, b in spans if b <= r), default=-1)
+        if end >= 0 and r - end <= 1:
+            out.add(min(a for a, b in spans if b == end))  # the outermost phrase ending there
+    return frozenset(out)
 
 
 def locative(doc: Doc, i: int, res: Resources) -> bool:
@@ -502,7 +519,10 @@ def _subject(before: list[Actor], after: list[Actor], trig: int, ctx: _Context) 
     return [ctx.last_person] if ctx.last_person is not None else []
 
 
-def _arguments(d: Draft, actors: list[Actor], ctx: _Context, verb_final: bool = False) -> None:
+def _arguments(
+    d: Draft, actors: list[Actor], ctx: _Context, verb_final: bool = False, objects: frozenset[int] = frozenset()
+) -> None:
+    """`objects`: the tokens of actors marked as direct objects (Persian را), never the subject."""
     t = d.trigger.tok_start
     before = [a for a in actors if a.tok < t]
     after = [a for a in actors if a.tok > t]
@@ -514,11 +534,14 @@ def _arguments(d: Draft, actors: list[Actor], ctx: _Context, verb_final: bool = 
         # "the visit of X to Y", "during the meeting, X said": the participants follow the noun; a person
         # shortly before it is its subject ("X, in a meeting with Y")
         near = [a for a in before if a.kind == "PERSON" and t - a.tok <= NEAR][-1:]
+        if not near and len(before) == 1 and before[0].kind == "PERSON" and t - before[0].tok <= 2 * NEAR:
+            # the one actor before it, farther off behind a date (X وزیر کشور روز دوشنبه ۸ آذر در دیدار Y)
+            near = before
         d.source = _dedupe(near + after if after else before)
     elif d.pattern in RECIPROCAL:
         d.source = _dedupe(actors)
     else:  # visit, host, say: the subject acts on the first actor after it, else on a state named before
-        d.source = _dedupe(_subject(before, after, t, ctx))
+        d.source = _dedupe(_subject([a for a in before if a.tok not in objects], after, t, ctx))
         src = {s.sig for s in d.source}
         src_countries = {s.country for s in d.source}
         rest = (
