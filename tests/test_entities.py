@@ -341,3 +341,17 @@ def test_our_country_inside_quotes_is_the_speakers(pipeline: Pipeline) -> None:
     doc = pipeline.analyze(InputDoc(doc_id="t", text=text, published="2024-05-15"))
     assert _home_countries(doc) == []
     assert "IRN" not in {e.country for e in doc.entities if e.type == "COUNTRY"}
+
+
+@pytest.mark.parametrize(("text", "source", "expected"), [
+    pytest.param("وزارت امور خارجه سفیر آلمان را احضار کرد.", "IRNA", "IRN", id="metadata"),
+    pytest.param("به گزارش ایسنا، وزارت امور خارجه سفیر آلمان را احضار کرد.", None, "IRN", id="outlet-in-text"),
+    # a foreign agency cited in the text is not the publisher
+    pytest.param("به گزارش رویترز، وزارت امور خارجه سفیر آلمان را احضار کرد.", None, None, id="cited-foreign-agency"),
+    pytest.param("وزارت امور خارجه سفیر آلمان را احضار کرد.", None, None, id="no-outlet"),
+])
+def test_ministry_without_a_state_is_the_outlets(pipeline: Pipeline, text: str, source: str | None,
+                                                 expected: str | None) -> None:
+    doc = pipeline.analyze(InputDoc(doc_id="t", text=text, published="2024-05-15", source=source))
+    (ministry,) = [e for e in doc.entities if e.type == "ORG" and "foreign affairs" in e.name]
+    assert ministry.country == expected

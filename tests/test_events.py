@@ -523,6 +523,16 @@ DIRECTED = [
     pytest.param("دولت پاکستان سفیر افغانستان را احضار کرد.", "ACCUSE", "PAK", "AFG", id="fa-summoned-ambassador"),
     pytest.param("ایران آمریکا را به نقض تعهداتش متهم کرد.", "ACCUSE", "IRN", "USA", id="fa-accused-state"),
     pytest.param("سحبت المملكة العربية السعودية سفيرها من لبنان.", "SANCTION", "SAU", "LBN", id="ar-recalled-vso"),
+    # the summoning verb and the envoy split by the verb-first subject; "its ambassador" is a recall instead
+    pytest.param("استدعت وزارة الخارجية العراقية القائم بأعمال سفارة السويد في بغداد.", "ACCUSE", "IRQ", "SWE",
+                 id="ar-summoned-vso"),
+    pytest.param("استدعت وزارة الخارجية الأردنية السفير الإسرائيلي في عمان.", "ACCUSE", "JOR", "ISR",
+                 id="ar-summoned-ambassador-vso"),
+    pytest.param("استدعت المملكة الأردنية الهاشمية سفيرها لدى إسرائيل.", "SANCTION", "JOR", "ISR",
+                 id="ar-recalled-own-ambassador"),
+    # a ministry with no state named is the outlet's (named in the text, of a state writing Persian)
+    pytest.param("به گزارش خبرگزاری فارس، وزارت امور خارجه روز پنجشنبه کاردار سفارت سوئد در تهران را احضار کرد.",
+                 "ACCUSE", "IRN", "SWE", id="fa-summoned-by-home-ministry"),
 ]
 
 

@@ -140,7 +140,7 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     ]
     other = [m for m in found if m.entry.kind not in _PRIORITY]
     homes = [m for m in other if m.entry.kind == "REF" and m.entry.key == "home" and not _in_quotes(tokens, m, sent_of)]
-    if homes and (home := home_state(doc, sel, res)):
+    if homes and (home := home_state(doc, sel, res, lr)):
         # "our country" in the outlet's voice is the outlet's state, like its name (وزیر امور خارجه کشورمان)
         taken = {k for m in sel for k in range(m.i, m.j)}
         sel += [
@@ -152,9 +152,10 @@ def lexical(doc: Doc, res: Resources) -> tuple[list[Match], list[Match]]:
     return sel, other
 
 
-def home_state(doc: Doc, sel: Sequence[Match], res: Resources) -> str | None:
+def home_state(doc: Doc, sel: Sequence[Match], res: Resources, lr: LangResources) -> str | None:
     """The state of the outlet that published the document: from its source or URL, else from the first news
-    outlet of known state named in the text (به گزارش ایرنا). None when neither says."""
+    outlet named in the text (به گزارش ایرنا) if it is of a state that writes in the language in its own voice
+    (settings `home_states`: not «به گزارش رویترز» in an Iranian report). None when neither says."""
     outlets = [o for o in res.orgs.values() if o.sector == "JRN" and o.country]
     if doc.source:
         name = doc.source.strip().casefold()
@@ -167,9 +168,10 @@ def home_state(doc: Doc, sel: Sequence[Match], res: Resources) -> str | None:
         for o in outlets:
             if o.key in labels:
                 return o.country
+    own = set(lr.settings.get("home_states", "").split())
     for m in sel:
         info = res.orgs.get(m.entry.key) if m.entry.kind == "ORG" else None
-        if info is not None and info.sector == "JRN" and info.country:
+        if info is not None and info.sector == "JRN" and info.country in own:
             return info.country
     return None
 

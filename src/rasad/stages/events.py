@@ -145,10 +145,11 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
     ctx = _Context()
     drafts: list[Draft] = []
     gap = SOV_GAP if lr.settings.get("verb_position") == "final" else VSO_GAP
+    surface = [t.text for t in doc.tokens] if lr.gapped else []
     for si, sent in enumerate(doc.sentences):
         ms = per_sent.get(si, [])
         if lr.gapped:
-            ms = _join_parts(ms, lr.gapped, gap)
+            ms = _join_parts(ms, lr.gapped, gap, surface)
         actors = _actors(ms, ents, pair)
         triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent) and not _negated(m, ms)]
         if triggers:
@@ -161,16 +162,22 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
     return drafts
 
 
-def _join_parts(ms: list[Mention], gapped: dict[str, dict[str, tuple[str, str, str]]], gap: int) -> list[Mention]:
+def _join_parts(
+    ms: list[Mention], gapped: dict[str, dict[str, tuple[str, str, str]]], gap: int, surface: Sequence[str] = ()
+) -> list[Mention]:
     """The triggers written in two parts (triggers.tsv `head … tail`): a head joined to the nearest tail of its
     entry at most `gap` words after it, with no event verb between. The words between are the subject in
     verb-first Arabic (سحبت المملكة العربية السعودية سفيرها) and the destination or complements inside a Persian
-    compound verb (وارد کابل شد); the trigger spans them all, its `head_end` marks where the head ends."""
+    compound verb (وارد کابل شد); the trigger spans them all, its `head_end` marks where the head ends.
+    `surface`: the words of the text; where two tails start on one word (سفيرها is also السفير with a suffix),
+    the one written as it stands wins."""
     parts = [m for m in ms if m.kind == "PART"]
     if len(parts) < 2:
         return ms
+    if surface:
+        parts.sort(key=lambda m: (m.tok_start, surface[m.tok_start] != m.key.split()[0]))
     verbs = [m for m in ms if m.kind == "TRIGGER" and m.attr("pattern") != "nominal"]
-    listed = {(m.key, m.tok_start) for m in ms if m.kind == "TRIGGER"}
+    listed = {(m.key, m.tok_start, m.tok_end) for m in ms if m.kind == "TRIGGER"}
     joined: list[Mention] = []
     for head in parts:
         tails = gapped.get(head.key)
@@ -182,7 +189,7 @@ def _join_parts(ms: list[Mention], gapped: dict[str, dict[str, tuple[str, str, s
             if any(head.tok_end <= v.tok_start < tail.tok_start for v in verbs):
                 break  # another event's verb stands between: the parts belong to different clauses
             key, pattern, flags = tails[tail.key]
-            if (key, head.tok_start) not in listed:  # not also listed whole (سحبت سفيرها)
+            if (key, head.tok_start, tail.tok_end) not in listed:  # not also listed whole (سحب السفير)
                 attrs = (("flags", flags), ("head_end", str(head.tok_end)), ("pattern", pattern))
                 joined.append(Mention("TRIGGER", key, head.tok_start, tail.tok_end, head.start, tail.end, attrs))
             break
@@ -264,7 +271,7 @@ def _sentence_events(
     seen_types: set[str] = set()
     weak_of: dict[str, Draft] = {}
     verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
-    acted_on = _objects(doc, sent, ms, res.langs[doc.lang].settings.get("object_marker", ""))
+    acted_on = _objects(doc, sent, ms, actors, res.langs[doc.lang].settings.get("object_marker", ""))
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
         flags = frozenset(f for f in trig.attr("flags").split(";") if f)
@@ -351,9 +358,10 @@ def _sentence_events(
     return out
 
 
-def _objects(doc: Doc, sent: Sentence, ms: list[Mention], marker: str) -> frozenset[int]:
-    """The first tokens of the phrases the language's object marker closes (ایران آمریکا را تهدید کرد: آمریکا;
-    سفیر افغانستان را: the whole role phrase): the ones acted on, never the subject."""
+def _objects(doc: Doc, sent: Sentence, ms: list[Mention], actors: list[Actor], marker: str) -> frozenset[int]:
+    """The actors the language's object marker shows to be acted on, never the subject: the phrase it closes
+    (سفیر افغانستان را: the whole role phrase) and every actor between the clause's first actor and it (وزارت
+    امور خارجه کاردار سفارت سوئد در تهران را احضار کرد: the chargé and Sweden, not the ministry)."""
     if not marker:
         return frozenset()
     spans = [(m.tok_start, m.tok_end) for m in ms if m.kind in ("ENT", "ROLE", "REF")]
@@ -364,6 +372,8 @@ def _objects(doc: Doc, sent: Sentence, ms: list[Mention], marker: str) -> frozen
         end = max((b for _, b in spans if b <= r), default=-1)
         if end >= 0 and r - end <= 1:
             out.add(min(a for a, b in spans if b == end))  # the outermost phrase ending there
+        if actors and actors[0].tok < r:
+            out.update(a.tok for a in actors[1:] if a.tok < r)
     return frozenset(out)
 
 

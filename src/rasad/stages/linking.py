@@ -4,7 +4,7 @@ within-document coreference (surname alone, repeated names), and romanisation of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import compress
@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from rasad.lexicon.gazetteer import Match
 from rasad.records import Doc, Entity, Mention, Span, Token
 from rasad.resources import LangResources, Resources
-from rasad.stages.entities import PersonMention, RolePhrase, mention, recognise
+from rasad.stages.entities import PersonMention, RolePhrase, home_state, mention, recognise
 
 _KEY, _STEMS = attrgetter("key"), attrgetter("stems")
 _TOK_START, _TOK_END = attrgetter("tok_start"), attrgetter("tok_end")
@@ -186,6 +186,7 @@ def link(doc: Doc, res: Resources) -> Doc:
 
     person_drafts = _persons(doc, persons, res, lr)
     country_at = {m.i: m.entry.key for m in sel if m.entry.kind == "COUNTRY"}
+    home: list[str] = []  # the outlet's state, looked up when first needed ("" if unknown)
     for m in sel:
         k = m.entry.kind
         # an entity named again is found by its key before anything is built for it
@@ -203,7 +204,12 @@ def link(doc: Doc, res: Resources) -> Doc:
             if country is None and not (o and o.sector in ("IGO", "UNO")):
                 # "وزارة الداخلية الروسية": a ministry named by function takes the state after it; an international
                 # organisation does not (اتحادیه اروپا علیه ایران is the EU acting against Iran)
-                country = _adjacent_country(m, country_at)
+                country = _adjacent_country(m, country_at, tokens, lr.stopwords)
+                if country is None and o and o.kind == "ministry":
+                    # a ministry with no state named is the outlet's own (وزارت امور خارجه in an IRNA report)
+                    if not home:
+                        home.append(home_state(doc, sel, res, lr) or "")
+                    country = home[0] or None
             key = f"{country}:{m.entry.key}" if country and o and not o.country else m.entry.key
             dk = f"O:{key}"
             d = drafts.get(dk) or draft(
@@ -298,9 +304,14 @@ def _place_draft(m: Match, res: Resources) -> _Draft:
     )
 
 
-def _adjacent_country(m: Match, country_at: dict[int, str]) -> str | None:
-    """The state named right after an organisation (or one word later)."""
-    return country_at.get(m.j) or country_at.get(m.j + 1)
+def _adjacent_country(
+    m: Match, country_at: dict[int, str], tokens: Sequence[Token], skip: Container[str]
+) -> str | None:
+    """The state named right after an organisation, or after one function word (وزارة الداخلية في العراق), not
+    after any word (وزارت امور خارجه سفیر آلمان را: the ministry and Germany's ambassador)."""
+    if m.j in country_at:
+        return country_at[m.j]
+    return country_at.get(m.j + 1) if m.j < len(tokens) and tokens[m.j].key in skip else None
 
 
 def _org_name(o: object, country: str | None, res: Resources, m: Match) -> str:
