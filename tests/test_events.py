@@ -553,3 +553,31 @@ def test_meeting_noun_takes_the_person_named_before_it_across_a_date(pipeline: P
     (ev,) = [ev for ev in doc.events if ev.type == "CONSULT"]
     assert "Ahmad Vahidi" in [ents[s].name for s in ev.source], _describe(doc)
     assert ev.dyad == ("IRN", "PAK")
+
+
+COORDINATED = [
+    pytest.param("ایران و عراق آمریکا را محکوم کردند.", {"IRN", "IRQ"}, "USA", id="fa-two-states-condemn"),
+    pytest.param("أدانت السعودية والإمارات ومصر قصف إسرائيل لقطاع غزة.", {"SAU", "ARE", "EGY"}, None,
+                 id="ar-three-states-condemn"),
+]
+
+
+@pytest.mark.parametrize(("text", "sources", "target"), COORDINATED)
+def test_coordinated_subjects_act_together(pipeline: Pipeline, text: str, sources: set[str],
+                                           target: str | None) -> None:
+    doc = _analyze(pipeline, text)
+    ents = {e.id: e for e in doc.entities}
+    for ev in doc.events:
+        got = {ents[s].country for s in ev.source}
+        # no state of the list is made the target of another
+        assert not (got & sources and {ents[t].country for t in ev.target} & sources), _describe(doc)
+    if target is not None:
+        (ev,) = [ev for ev in doc.events if ev.type == "ACCUSE"]
+        assert {ents[s].country for s in ev.source} == sources and [ents[t].country for t in ev.target] == [target]
+
+
+def test_a_list_of_states_condemning_is_not_one_accusing_the_next(pipeline: Pipeline) -> None:
+    doc = _analyze(pipeline, "عراق، ترکیه، عربستان سعودی و مصر نیز این اقدام را به شدت محکوم کردند.")
+    ents = {e.id: e for e in doc.entities}
+    assert not [ev for ev in doc.events if {ents[t].country for t in ev.target} & {"TUR", "SAU", "EGY"}], \
+        _describe(doc)

@@ -11,6 +11,7 @@ visit took place, who led the talks) and makes the output records.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -271,7 +272,8 @@ def _sentence_events(
     seen_types: set[str] = set()
     weak_of: dict[str, Draft] = {}
     verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
-    acted_on = _objects(doc, sent, ms, actors, res.langs[doc.lang].settings.get("object_marker", ""))
+    joined = _coordinated(doc, ms, actors)
+    acted_on = _objects(doc, sent, ms, actors, res.langs[doc.lang].settings.get("object_marker", ""), joined)
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
         flags = frozenset(f for f in trig.attr("flags").split(";") if f)
@@ -286,7 +288,7 @@ def _sentence_events(
         if "weak" in flags and (etype in objects or (pattern != "nominal" and trig.key in nouns)):
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
-        _arguments(d, actors, ctx, verb_final, acted_on)
+        _arguments(d, actors, ctx, verb_final, acted_on, joined)
         if sides:
             d.source, d.target = sides, []  # "clashes between Afghan and Pakistani forces": both sides act
             flags = flags - {"weak"}  # two sides of two states settle a word of several senses (درگیری)
@@ -358,7 +360,9 @@ def _sentence_events(
     return out
 
 
-def _objects(doc: Doc, sent: Sentence, ms: list[Mention], actors: list[Actor], marker: str) -> frozenset[int]:
+def _objects(
+    doc: Doc, sent: Sentence, ms: list[Mention], actors: list[Actor], marker: str, joined: dict[int, int]
+) -> frozenset[int]:
     """The actors the language's object marker shows to be acted on, never the subject: the phrase it closes
     (سفیر افغانستان را: the whole role phrase) and every actor between the clause's first actor and it (وزارت
     امور خارجه کاردار سفارت سوئد در تهران را احضار کرد: the chargé and Sweden, not the ministry)."""
@@ -373,8 +377,44 @@ def _objects(doc: Doc, sent: Sentence, ms: list[Mention], actors: list[Actor], m
         if end >= 0 and r - end <= 1:
             out.add(min(a for a, b in spans if b == end))  # the outermost phrase ending there
         if actors and actors[0].tok < r:
-            out.update(a.tok for a in actors[1:] if a.tok < r)
+            subjects = _chain(actors[0].tok, joined)  # ایران و عراق آمریکا را: Iraq is a subject too
+            out.update(a.tok for a in actors[1:] if a.tok < r and a.tok not in subjects)
     return frozenset(out)
+
+
+_AND = frozenset({"و", "،", ",", "and"})
+
+
+def _coordinated(doc: Doc, ms: list[Mention], actors: list[Actor]) -> dict[int, int]:
+    """Actor -> the next actor joined to it by "and" or a comma alone (ایران و عراق، السعودية والإمارات), both
+    states or organisations, or both people: coordinated parts of one argument."""
+    ends: dict[int, int] = {}
+    for m in ms:
+        if m.kind in ("ENT", "ROLE"):
+            ends[m.tok_start] = max(ends.get(m.tok_start, 0), m.tok_end)
+    group = {"COUNTRY": 0, "ORG": 0, "PERSON": 1, "ROLE": 1}
+    out: dict[int, int] = {}
+    tokens = doc.tokens
+    for a, b in itertools.pairwise(actors):
+        if a.kind not in group or group.get(b.kind) != group[a.kind] or a.tok == b.tok:
+            continue
+        between = [t.text for t in tokens[ends.get(a.tok, a.tok + 1) : b.tok]]
+        if between and all(w in _AND for w in between):
+            out[a.tok] = b.tok
+        elif not between:
+            t = tokens[b.tok]  # Arabic writes و on the next word: والإمارات
+            if t.key.startswith("و") and any(t.key[1:].endswith(x) for x in t.stems if x != t.key):
+                out[a.tok] = b.tok
+    return out
+
+
+def _chain(tok: int, joined: dict[int, int]) -> set[int]:
+    """The actor at `tok` and every actor coordinated after it."""
+    out = {tok}
+    while tok in joined:
+        tok = joined[tok]
+        out.add(tok)
+    return out
 
 
 def locative(doc: Doc, i: int, res: Resources) -> bool:
@@ -530,9 +570,15 @@ def _subject(before: list[Actor], after: list[Actor], trig: int, ctx: _Context) 
 
 
 def _arguments(
-    d: Draft, actors: list[Actor], ctx: _Context, verb_final: bool = False, objects: frozenset[int] = frozenset()
+    d: Draft,
+    actors: list[Actor],
+    ctx: _Context,
+    verb_final: bool = False,
+    objects: frozenset[int] = frozenset(),
+    joined: dict[int, int] | None = None,
 ) -> None:
-    """`objects`: the tokens of actors marked as direct objects (Persian را), never the subject."""
+    """`objects`: the tokens of actors marked as direct objects (Persian را), never the subject; `joined`: the
+    coordinated actors (`_coordinated`), subjects together."""
     t = d.trigger.tok_start
     before = [a for a in actors if a.tok < t]
     after = [a for a in actors if a.tok > t]
@@ -552,6 +598,10 @@ def _arguments(
         d.source = _dedupe(actors)
     else:  # visit, host, say: the subject acts on the first actor after it, else on a state named before
         d.source = _dedupe(_subject([a for a in before if a.tok not in objects], after, t, ctx))
+        if joined and len(d.source) == 1 and d.source[0].tok in joined:
+            # "عراق، ترکیه، عربستان سعودی و مصر ... محکوم کردند", "أدانت السعودية والإمارات": all act
+            together = _chain(d.source[0].tok, joined)
+            d.source = _dedupe([a for a in actors if a.tok in together])
         src = {s.sig for s in d.source}
         src_countries = {s.country for s in d.source}
         rest = (
