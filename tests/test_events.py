@@ -581,3 +581,28 @@ def test_a_list_of_states_condemning_is_not_one_accusing_the_next(pipeline: Pipe
     ents = {e.id: e for e in doc.entities}
     assert not [ev for ev in doc.events if {ents[t].country for t in ev.target} & {"TUR", "SAU", "EGY"}], \
         _describe(doc)
+
+
+VICTIMS = [
+    pytest.param("أدانت مصر الهجوم على السفارة الأمريكية في كابول.", "USA", id="ar-attack-on-embassy"),
+    pytest.param("أدانت وزارة الخارجية الأردنية بشدة الهجوم الإرهابي الذي استهدف مسجدا في باكستان.", "PAK",
+                 id="ar-attack-that-targeted"),
+    pytest.param("ایران حمله تروریستی به سفارت آذربایجان را محکوم کرد.", "AZE", id="fa-attack-on-embassy"),
+]
+
+
+@pytest.mark.parametrize(("text", "victim"), VICTIMS)
+def test_condemning_an_attack_does_not_accuse_its_victim(pipeline: Pipeline, text: str, victim: str) -> None:
+    doc = _analyze(pipeline, text)
+    ents = {e.id: e for e in doc.entities}
+    assert victim in {e.country for e in doc.entities}  # the state is read, only not as the one accused
+    assert not [ev for ev in doc.events if ev.type == "ACCUSE" and victim in {ents[t].country for t in ev.target}], \
+        _describe(doc)
+
+
+def test_condemning_an_attack_accuses_the_attacker_named_with_it(pipeline: Pipeline) -> None:
+    for text in ("أدانت السعودية الهجوم الإسرائيلي على غزة.", "ایران حمله رژیم صهیونیستی به سوریه را محکوم کرد."):
+        doc = _analyze(pipeline, text)
+        ents = {e.id: e for e in doc.entities}
+        (ev,) = [ev for ev in doc.events if ev.type == "ACCUSE"]
+        assert [ents[t].country for t in ev.target] == ["ISR"], _describe(doc)

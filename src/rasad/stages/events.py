@@ -333,6 +333,8 @@ def _sentence_events(
             # joint body of the states (عقدت اللجنة العسكرية المشتركة السعودية الباكستانية اجتماعها)
             flags = flags | {"weak"}
             d.flags = flags
+        if etype == "ACCUSE" and d.target and _victim(doc, d.target[0], triggers, res):
+            d.target = []  # "condemned the attack on the US embassy": the US is hit, not accused
         if etype in NEEDS_OTHER_SIDE and pattern == "say" and not _other_side(d):
             continue
         if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
@@ -451,6 +453,22 @@ def _sides_after_between(doc: Doc, trig: Mention, actors: list[Actor], res: Reso
 def _people_of_two_states(d: Draft) -> bool:
     """Named or unnamed officials of two different states among the event's participants."""
     return len({a.country for a in d.source + d.target if a.kind in ("PERSON", "ROLE") and a.country}) >= 2
+
+
+def _victim(doc: Doc, target: Actor, triggers: list[Mention], res: Resources) -> bool:
+    """The target follows an attack noun and a word introducing whom or where it hit (الهجوم على السفارة
+    الأمريكية، الهجوم الذي استهدف مسجدا في باكستان، حمله به سوریه); an actor right after the noun is the
+    attacker instead (الهجوم الإسرائيلي، حمله رژیم صهیونیستی)."""
+    lr = res.langs[doc.lang]
+    against = set(lr.settings.get("against_words", "").split()) | lr.locatives
+    for m in triggers:
+        if not (m.key.startswith("ASSAULT/") and m.attr("pattern") == "nominal"):
+            continue
+        if not 0 <= target.tok - m.tok_end <= NEAR:
+            continue
+        between = doc.tokens[m.tok_end : target.tok]
+        return any(t.key in against or t.text in against for t in between)
+    return False
 
 
 def _abroad(d: Draft, destination: str | None, ents: dict[str, Entity]) -> bool:
