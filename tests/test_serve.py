@@ -469,7 +469,7 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
 def test_analyse_draws_entities_and_events_on_pasted_text(db: Path, pipeline: Pipeline) -> None:
     c = TestClient(create_app(db, allow_analyse=True, max_body=50_000, pipeline=pipeline), base_url=BASE)
     assert c.get("/analyse").status_code == 200
-    text = "تهران - سخنگوی وزارت امور خارجه ایران امروز حمله به پاسگاه مرزی در مرز افغانستان را محکوم کرد."
+    text = "تهران - سخنگوی وزارت امور خارجه ایران امروز حمله طالبان به پاسگاه مرزی در مرز افغانستان را محکوم کرد."
     html = c.post("/analyse", data={"text": text, "published": "2024-02-20"}).text
     assert 'class="m m-COUNTRY"' in html
     assert 'id="evidence-1"' in html
