@@ -461,11 +461,16 @@ def _victim(doc: Doc, target: Actor, triggers: list[Mention], res: Resources) ->
     attacker instead (الهجوم الإسرائيلي، حمله رژیم صهیونیستی)."""
     lr = res.langs[doc.lang]
     against = set(lr.settings.get("against_words", "").split()) | lr.locatives
-    for m in triggers:
-        if not (m.key.startswith("ASSAULT/") and m.attr("pattern") == "nominal"):
+    nouns = [m for m in triggers if m.key.startswith("ASSAULT/") and m.attr("pattern") == "nominal"]
+    for m in sorted(nouns, key=lambda n: -n.tok_end):  # the attack noun nearest before the target decides
+        if not 0 <= target.tok - m.tok_end <= 3 * NEAR:  # "الهجوم الذي استهدف، مساء أمس، نقطة … في … باكستان"
             continue
-        if not 0 <= target.tok - m.tok_end <= NEAR:
-            continue
+        if any(
+            m.tok_end <= v.tok_start < target.tok
+            for v in triggers
+            if v.attr("pattern") != "nominal" and not v.key.startswith("ASSAULT/")  # (الهجوم الذي استهدف …)
+        ):
+            return False  # another verb's clause: "أدانت الهجوم على القنصلية واتهمت إسرائيل"
         between = doc.tokens[m.tok_end : target.tok]
         return any(t.key in against or t.text in against for t in between)
     return False
