@@ -272,8 +272,9 @@ def _sentence_events(
     seen_types: set[str] = set()
     weak_of: dict[str, Draft] = {}
     verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
-    joined = _coordinated(doc, ms, actors)
-    acted_on = _objects(doc, sent, ms, actors, res.langs[doc.lang].settings.get("object_marker", ""), joined)
+    settings = res.langs[doc.lang].settings
+    joined = _coordinated(doc, ms, actors, frozenset(settings.get("and_words", "").split()))
+    acted_on = _objects(doc, sent, ms, actors, settings.get("object_marker", ""), joined)
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
         flags = frozenset(f for f in trig.attr("flags").split(";") if f)
@@ -384,12 +385,9 @@ def _objects(
     return frozenset(out)
 
 
-_AND = frozenset({"و", "،", ",", "and"})
-
-
-def _coordinated(doc: Doc, ms: list[Mention], actors: list[Actor]) -> dict[int, int]:
-    """Actor -> the next actor joined to it by "and" or a comma alone (ایران و عراق، السعودية والإمارات), both
-    states or organisations, or both people: coordinated parts of one argument."""
+def _coordinated(doc: Doc, ms: list[Mention], actors: list[Actor], and_words: frozenset[str]) -> dict[int, int]:
+    """Actor -> the next actor joined to it by "and" or a comma alone (settings `and_words`: ایران و عراق،
+    السعودية والإمارات), both states or organisations, or both people: coordinated parts of one argument."""
     ends: dict[int, int] = {}
     for m in ms:
         if m.kind in ("ENT", "ROLE"):
@@ -401,11 +399,11 @@ def _coordinated(doc: Doc, ms: list[Mention], actors: list[Actor]) -> dict[int, 
         if a.kind not in group or group.get(b.kind) != group[a.kind] or a.tok == b.tok:
             continue
         between = [t.text for t in tokens[ends.get(a.tok, a.tok + 1) : b.tok]]
-        if between and all(w in _AND for w in between):
+        if between and all(w in and_words for w in between):
             out[a.tok] = b.tok
         elif not between:
             t = tokens[b.tok]  # Arabic writes و on the next word: والإمارات
-            if t.key.startswith("و") and any(t.key[1:].endswith(x) for x in t.stems if x != t.key):
+            if t.key[:1] in and_words and any(t.key[1:].endswith(x) for x in t.stems if x != t.key):
                 out[a.tok] = b.tok
     return out
 
