@@ -606,3 +606,35 @@ def test_condemning_an_attack_accuses_the_attacker_named_with_it(pipeline: Pipel
         ents = {e.id: e for e in doc.entities}
         (ev,) = [ev for ev in doc.events if ev.type == "ACCUSE"]
         assert [ents[t].country for t in ev.target] == ["ISR"], _describe(doc)
+
+
+# ------------------------------------------------------------------------------------------ capitals for states
+
+CAPITALS = [
+    pytest.param("اتهمت طهران واشنطن بدعم الإرهاب.", "ACCUSE", "IRN", "USA", id="ar-tehran-accused-washington"),
+    pytest.param("انتقدت موسكو واشنطن بسبب العقوبات الجديدة.", "ACCUSE", "RUS", "USA", id="ar-moscow-criticised"),
+    pytest.param("مسکو واشنگتن را به دخالت در امور داخلی متهم کرد.", "ACCUSE", "RUS", "USA", id="fa-moscow-accused"),
+]
+
+
+@pytest.mark.parametrize(("text", "etype", "source", "target"), CAPITALS)
+def test_a_capital_stands_for_its_state(pipeline: Pipeline, text: str, etype: str, source: str, target: str) -> None:
+    doc = _analyze(pipeline, text)
+    ents = {e.id: e for e in doc.entities}
+    (ev,) = [ev for ev in doc.events if ev.type == etype]
+    assert [ents[s].country for s in ev.source] == [source], _describe(doc)
+    assert [ents[t].country for t in ev.target] == [target], _describe(doc)
+
+
+def test_a_capital_as_place_or_dateline_is_no_actor(pipeline: Pipeline) -> None:
+    # where the meeting was, and the dateline before the news: neither acts
+    doc = _analyze(pipeline, "طهران - استقبل وزير الخارجية الإيراني في طهران نظيره العماني بدر البوسعيدي.")
+    ents = {e.id: e for e in doc.entities}
+    for ev in doc.events:
+        assert all(ents[a].type != "PLACE" for a in ev.source + ev.target), _describe(doc)
+
+
+def test_a_verbal_noun_after_a_condemnation_is_its_object(pipeline: Pipeline) -> None:
+    doc = _analyze(pipeline, "أدانت السعودية والإمارات ومصر قصف إسرائيل لقطاع غزة.")
+    assert not [ev for ev in doc.events if ev.type == "ASSAULT"], _describe(doc)
+    assert [ev.type for ev in doc.events] == ["ACCUSE"], _describe(doc)

@@ -151,7 +151,7 @@ def extract(doc: Doc, res: Resources) -> list[Draft]:
         ms = per_sent.get(si, [])
         if lr.gapped:
             ms = _join_parts(ms, lr.gapped, gap, surface)
-        actors = _actors(ms, ents, pair)
+        actors = _actors(ms, ents, pair, _capitals_for_states(doc, ms, ents, res))
         triggers = [m for m in ms if m.kind == "TRIGGER" and not _quoted(doc, m, sent) and not _negated(m, ms)]
         if triggers:
             triggers = _with_support_verbs(triggers, ms)
@@ -273,7 +273,8 @@ def _sentence_events(
     weak_of: dict[str, Draft] = {}
     verb_final = res.langs[doc.lang].settings.get("verb_position") == "final"
     settings = res.langs[doc.lang].settings
-    joined = _coordinated(doc, ms, actors, frozenset(settings.get("and_words", "").split()))
+    and_words = frozenset(settings.get("and_words", "").split())
+    joined = _coordinated(doc, ms, actors, and_words, ents)
     acted_on = _objects(doc, sent, ms, actors, settings.get("object_marker", ""), joined)
     for trig in _dominant(triggers):
         etype, mode, cameo = trig.key.split("/")
@@ -286,6 +287,8 @@ def _sentence_events(
             continue  # "condemned the attack": the attack is what is talked about, not an event of these actors
         if pattern == "nominal" and any(v.tok_start < trig.tok_start and v.key.split("/")[0] != etype for v in verbs):
             continue  # a noun after another event's verb is its complement
+        if pattern != "nominal" and _object_of_verb(doc, trig, verbs, ms, and_words):
+            continue  # "أدانت السعودية والإمارات قصف إسرائيل": قصف is the bombing condemned, not a verb
         if "weak" in flags and (etype in objects or (pattern != "nominal" and trig.key in nouns)):
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
@@ -385,7 +388,9 @@ def _objects(
     return frozenset(out)
 
 
-def _coordinated(doc: Doc, ms: list[Mention], actors: list[Actor], and_words: frozenset[str]) -> dict[int, int]:
+def _coordinated(
+    doc: Doc, ms: list[Mention], actors: list[Actor], and_words: frozenset[str], ents: dict[str, Entity]
+) -> dict[int, int]:
     """Actor -> the next actor joined to it by "and" or a comma alone (settings `and_words`: ایران و عراق،
     السعودية والإمارات), both states or organisations, or both people: coordinated parts of one argument."""
     ends: dict[int, int] = {}
@@ -402,10 +407,29 @@ def _coordinated(doc: Doc, ms: list[Mention], actors: list[Actor], and_words: fr
         if between and all(w in and_words for w in between):
             out[a.tok] = b.tok
         elif not between:
-            t = tokens[b.tok]  # Arabic writes و on the next word: والإمارات
-            if t.key[:1] in and_words and any(t.key[1:].endswith(x) for x in t.stems if x != t.key):
+            t = tokens[b.tok]  # Arabic writes و on the next word: والإمارات (but واشنطن is a name)
+            own = ents[b.entity].native if b.entity in ents else ""
+            if t.key[:1] in and_words and not own.startswith(t.text[:1]) and any(
+                t.key[1:].endswith(x) for x in t.stems if x != t.key
+            ):
                 out[a.tok] = b.tok
     return out
+
+
+def _object_of_verb(
+    doc: Doc, trig: Mention, verbs: list[Mention], ms: list[Mention], and_words: frozenset[str]
+) -> bool:
+    """A verb form right after another event's verb and its subject, with nothing but names and "and" between,
+    is that verb's object, a verbal noun of the same spelling (أدانت السعودية والإمارات قصف إسرائيل)."""
+    names = {k for m in ms if m.kind in ("ENT", "ROLE") for k in range(m.tok_start, m.tok_end)}
+    for v in verbs:
+        if v.tok_end <= trig.tok_start and v.key.split("/")[0] != trig.key.split("/")[0]:
+            between = range(v.tok_end, trig.tok_start)
+            if any(k in names for k in between) and all(
+                k in names or doc.tokens[k].text in and_words for k in between
+            ):
+                return True
+    return False
 
 
 def _chain(tok: int, joined: dict[int, int]) -> set[int]:
@@ -527,10 +551,46 @@ def _dominant(triggers: list[Mention]) -> list[Mention]:
     return sorted(triggers, key=rank)
 
 
-def _actors(ms: list[Mention], ents: dict[str, Entity], pair: list[str]) -> list[Actor]:
+def _capitals_for_states(doc: Doc, ms: list[Mention], ents: dict[str, Entity], res: Resources) -> frozenset[int]:
+    """The capitals that stand for their state's government (اتهمت طهران واشنطن، تهران از اسلام‌آباد خواست): not
+    where something is (في طهران، به تهران), not after a capital word (العاصمة بغداد), not an article's
+    dateline (طهران - ، القاهرة في 12 مارس)."""
+    lr = res.langs[doc.lang]
+    tokens = doc.tokens
+    out = set()
+    for m in ms:
+        if m.kind != "ENT":
+            continue
+        e = ents[m.key]
+        info = res.places.get(e.key) if e.type == "PLACE" and e.country else None
+        if info is None or info.kind != "capital" or locative(doc, m.tok_start, res):
+            continue
+        if m.tok_start and tokens[m.tok_start - 1].key in lr.place_words:
+            continue
+        nxt = tokens[m.tok_end] if m.tok_end < len(tokens) else None
+        if nxt is not None and nxt.kind == "punct" and nxt.text not in ("،", ",", ".", "؛"):
+            continue  # a dateline: "طهران - (إرنا)"
+        if (
+            nxt is not None
+            and nxt.key in lr.locatives
+            and m.tok_end + 1 < len(tokens)
+            and tokens[m.tok_end + 1].kind == "num"
+        ):
+            continue  # a dateline: "القاهرة في 12 مارس"
+        out.add(m.tok_start)
+    return frozenset(out)
+
+
+def _actors(
+    ms: list[Mention], ents: dict[str, Entity], pair: list[str], capitals: frozenset[int] = frozenset()
+) -> list[Actor]:
+    """`capitals`: the first tokens of capitals that stand for their state (`_capitals_for_states`)."""
     out: list[Actor] = []
     for m in ms:
-        if m.kind == "ENT":
+        if m.kind == "ENT" and m.tok_start in capitals:
+            e = ents[m.key]
+            out.append(Actor(m.tok_start, e.id, e.country, "", "COUNTRY"))  # Tehran for Iran's government
+        elif m.kind == "ENT":
             e = ents[m.key]
             if e.type not in _ACTOR_TYPES:
                 continue
