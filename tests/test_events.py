@@ -638,3 +638,12 @@ def test_a_verbal_noun_after_a_condemnation_is_its_object(pipeline: Pipeline) ->
     doc = _analyze(pipeline, "أدانت السعودية والإمارات ومصر قصف إسرائيل لقطاع غزة.")
     assert not [ev for ev in doc.events if ev.type == "ASSAULT"], _describe(doc)
     assert [ev.type for ev in doc.events] == ["ACCUSE"], _describe(doc)
+
+
+def test_a_state_right_after_a_clause_opening_verb_is_its_subject(pipeline: Pipeline) -> None:
+    # a state named earlier in the sentence (لأفغانستان) belongs to another clause than «وتتهم إسلام آباد»
+    doc = _analyze(pipeline, "ويشهد الإقليم المحاذي لأفغانستان تصاعدا في الهجمات، وتتهم إسلام آباد جماعات مسلحة تنشط "
+                             "من الأراضي الأفغانية بالوقوف وراءها.")
+    ents = {e.id: e for e in doc.entities}
+    (ev,) = [ev for ev in doc.events if ev.type == "ACCUSE"]
+    assert [ents[s].country for s in ev.source] == ["PAK"], _describe(doc)

@@ -267,6 +267,9 @@ def _sentence_events(
         and not {"weak", "object"} & set(t.attr("flags").split(";"))
     }
     destination = _destination(triggers, ms, ents, role_spans)
+    # a capital a visit goes to is where, not who (يزور القاهرة، زار السوداني أنقرة)
+    if destination is not None:
+        actors = [a for a in actors if not (a.entity == destination and ents[destination].type == "PLACE")]
     if destination and not any(_marked(t, ms, "historical", 99) for t in triggers):
         ctx.destination = destination
     seen_types: set[str] = set()
@@ -292,7 +295,7 @@ def _sentence_events(
         if "weak" in flags and (etype in objects or (pattern != "nominal" and trig.key in nouns)):
             flags = flags - {"weak"}  # "وقع" with "a memorandum" in the sentence is a signing, not "happened"
         d = Draft(etype, mode or None, cameo, pattern, si, trig, flags=flags, sentences={si})
-        _arguments(d, actors, ctx, verb_final, acted_on, joined)
+        _arguments(d, actors, ctx, verb_final, acted_on, joined, not verb_final and _opens_clause(doc, trig, and_words))
         if sides:
             d.source, d.target = sides, []  # "clashes between Afghan and Pakistani forces": both sides act
             flags = flags - {"weak"}  # two sides of two states settle a word of several senses (درگیری)
@@ -339,6 +342,10 @@ def _sentence_events(
             d.flags = flags
         if etype == "ACCUSE" and d.target and _victim(doc, d.target[0], triggers, res):
             d.target = []  # "condemned the attack on the US embassy": the US is hit, not accused
+        if etype == "CONSULT" and all(a.kind == "COUNTRY" for a in d.source + d.target) and len(
+            {a.country for a in d.source + d.target}
+        ) < 2:
+            continue  # one state "meeting" by itself (a capital where a working group meets): no one met
         if etype in NEEDS_OTHER_SIDE and pattern == "say" and not _other_side(d):
             continue
         if pattern == "visit" and not any(a.kind in ("PERSON", "ROLE", "COUNTRY") for a in d.source):
@@ -430,6 +437,15 @@ def _object_of_verb(
             ):
                 return True
     return False
+
+
+def _opens_clause(doc: Doc, trig: Mention, and_words: frozenset[str]) -> bool:
+    """The trigger starts its sentence, follows a comma, or carries "and" (وتتهم): it opens a clause."""
+    i = trig.tok_start
+    t = doc.tokens[i]
+    if i == 0 or doc.tokens[i - 1].text in and_words or doc.tokens[i - 1].text == ".":
+        return True
+    return t.key[:1] in and_words and any(t.key[1:].endswith(x) for x in t.stems if x != t.key)
 
 
 def _chain(tok: int, joined: dict[int, int]) -> set[int]:
@@ -632,16 +648,22 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
     return out
 
 
-def _subject(before: list[Actor], after: list[Actor], trig: int, ctx: _Context) -> list[Actor]:
+def _subject(
+    before: list[Actor], after: list[Actor], trig: int, ctx: _Context, verb_end: int | None = None
+) -> list[Actor]:
     """Who acts: the nearest person or office holder before the verb, else the nearest state or organisation;
     in a verb-first sentence (Arabic VSO: أدانت وزارة الخارجية السعودية) the actor right after the verb; with
-    no one there either (a dropped subject), the person the article spoke of last."""
+    no one there either (a dropped subject), the person the article spoke of last. `verb_end`: in a verb-first
+    language, where the verb ends: a state right after it is its subject before any state named earlier in the
+    sentence (… المحاذي لأفغانستان … وتتهم إسلام آباد جماعات مسلحة)."""
     named = [a for a in before if a.kind == "PERSON"]
     if named:
         return [named[0]]  # the sentence's first named person: SOV and SVO alike
     people = [a for a in before if a.kind == "ROLE"]
     if people:
         return [people[-1]]
+    if verb_end is not None and after and after[0].kind in ("COUNTRY", "ORG") and after[0].tok == verb_end:
+        return [after[0]]
     others = [a for a in before if a.kind in ("COUNTRY", "ORG")]
     if others:
         return [others[0]]
@@ -657,9 +679,11 @@ def _arguments(
     verb_final: bool = False,
     objects: frozenset[int] = frozenset(),
     joined: dict[int, int] | None = None,
+    clause_verb: bool = False,
 ) -> None:
     """`objects`: the tokens of actors marked as direct objects (Persian را), never the subject; `joined`: the
-    coordinated actors (`_coordinated`), subjects together."""
+    coordinated actors (`_coordinated`), subjects together; `clause_verb`: the trigger is a verb opening its
+    clause in a verb-first language (وتتهم إسلام آباد …), so a state right after it is its subject."""
     t = d.trigger.tok_start
     before = [a for a in actors if a.tok < t]
     after = [a for a in actors if a.tok > t]
@@ -678,7 +702,8 @@ def _arguments(
     elif d.pattern in RECIPROCAL:
         d.source = _dedupe(actors)
     else:  # visit, host, say: the subject acts on the first actor after it, else on a state named before
-        d.source = _dedupe(_subject([a for a in before if a.tok not in objects], after, t, ctx))
+        verb_end = int(d.trigger.attr("head_end") or d.trigger.tok_end) if clause_verb else None
+        d.source = _dedupe(_subject([a for a in before if a.tok not in objects], after, t, ctx, verb_end))
         if joined and len(d.source) == 1 and d.source[0].tok in joined:
             # "عراق، ترکیه، عربستان سعودی و مصر ... محکوم کردند", "أدانت السعودية والإمارات": all act
             together = _chain(d.source[0].tok, joined)
