@@ -400,6 +400,8 @@ def _coordinated(
 ) -> dict[int, int]:
     """Actor -> the next actor joined to it by "and" or a comma alone (settings `and_words`: ایران و عراق،
     السعودية والإمارات), both states or organisations, or both people: coordinated parts of one argument."""
+    if len(actors) < 2:
+        return {}
     ends: dict[int, int] = {}
     for m in ms:
         if m.kind in ("ENT", "ROLE"):
